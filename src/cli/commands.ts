@@ -1,0 +1,169 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { DatabaseHandle } from '../db/database.ts';
+import { inOrg } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { createOrganisation, resolveOrganisation } from '../modules/organisations/organisation-service.ts';
+import { addUser, createApiKey, isRole } from '../modules/users/user-service.ts';
+import { importInvoiceFile } from '../modules/invoices/invoice-import.ts';
+import { agingReport, dsoReport, AGING_BUCKETS } from '../modules/reporting/reports.ts';
+import { buildDemo } from '../modules/demo/demo.ts';
+import { isBusinessDate, todayIn } from '../core/dates.ts';
+import { formatAmount } from '../core/money.ts';
+import { checkKnown, UsageError, type ParsedArgs } from './args.ts';
+import * as P from '../http/present.ts';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface CommandContext {
+  handle: DatabaseHandle;
+  args: ParsedArgs;
+  io: Io;
+  cwd: string;
+  json: boolean;
+  orgSlug: string | undefined;
+}
+
+export const USAGE = `arflow [--db PATH|URL] [--org SLUG] [--json] COMMAND
+
+Commands:
+  init --org SLUG --name NAME --country NL|BE --iban IBAN [--currency EUR] [--language nl] [--creditor-id ID]
+  start [--port 3000] [--host 127.0.0.1]     the demo organisation (made once) and the server
+  serve [--port 3000] [--host 127.0.0.1]     API, docs and workers in one process
+  demo [--org demo]                          a demo organisation with realistic history
+  user add --email E --password P --role owner|admin|controller|viewer [--name N]
+  apikey add --name N --role owner|admin|controller|viewer
+  import invoices FILE [--skip-invalid]      CSV or UBL/Peppol BIS 3 invoice or credit note
+  report aging [--date D]                    aging buckets per debtor and totals
+  report dso [--date D]                      DSO, countback method
+  openapi                                    print the OpenAPI document
+
+Database: --db, else DATABASE_URL, else ARFLOW_DATA_DIR, else ./data/arflow (embedded PGlite).
+Organisation: --org, else ARFLOW_ORG, else the only one.`;
+
+function required(args: ParsedArgs, name: string): string {
+  const v = args.options.get(name);
+  if (v === undefined || v.trim() === '') throw new UsageError(`--${name} is required.`);
+  return v;
+}
+
+function dateOption(args: ParsedArgs, fallback: string): string {
+  const d = args.options.get('date');
+  if (d === undefined) return fallback;
+  if (!isBusinessDate(d)) throw new UsageError(`--date "${d}" is not a date (YYYY-MM-DD).`);
+  return d;
+}
+
+function emit(ctx: CommandContext, json: unknown, text: string): void {
+  ctx.io.out(ctx.json ? JSON.stringify(json, null, 2) : text);
+}
+
+/** Runs one command against an open database. Returns the exit code. */
+export async function executeCommand(ctx: CommandContext): Promise<number> {
+  const [command, sub, ...rest] = ctx.args.positionals;
+  const args = ctx.args;
+  switch (command) {
+    case 'init': {
+      checkKnown(args, ['name', 'country', 'iban', 'currency', 'language', 'creditor-id', 'vat-number', 'coc-number'], 'init');
+      const slug = ctx.orgSlug ?? required(args, 'org');
+      const country = required(args, 'country').toUpperCase();
+      if (country !== 'NL' && country !== 'BE') throw new UsageError(`--country must be NL or BE, not "${country}".`);
+      const { organisation, created } = await createOrganisation(ctx.handle.db, {
+        slug, name: required(args, 'name'), country, iban: required(args, 'iban'), currency: args.options.get('currency'),
+        language: args.options.get('language'), creditorId: args.options.get('creditor-id') ?? null,
+        vatNumber: args.options.get('vat-number') ?? null, cocNumber: args.options.get('coc-number') ?? null,
+      });
+      emit(ctx, { created, organisation: P.presentOrganisation(organisation) }, created ? `Created organisation ${organisation.slug} (${organisation.legal_name}).` : `Organisation ${organisation.slug} exists already with these values.`);
+      return 0;
+    }
+    case 'demo': {
+      checkKnown(args, ['date'], 'demo');
+      const result = await buildDemo(ctx.handle.db, { slug: ctx.orgSlug ?? 'demo', today: args.options.get('date') });
+      emit(ctx, result, result.created
+        ? `Demo organisation "${result.slug}": ${result.debtors} debtors, ${result.invoices} invoices.\nLog in as ${result.login.email} / ${result.login.password}`
+        : `Demo organisation "${result.slug}" exists already.\nLog in as ${result.login.email} / ${result.login.password}`);
+      return 0;
+    }
+    case 'user': {
+      if (sub !== 'add') throw new UsageError('Use "arflow user add --email E --password P --role ROLE".');
+      checkKnown(args, ['email', 'password', 'role', 'name'], 'user add');
+      const role = required(args, 'role');
+      if (!isRole(role)) throw new UsageError(`--role must be owner, admin, controller or viewer, not "${role}".`);
+      const org = await resolveOrganisation(ctx.handle.db, ctx.orgSlug);
+      const user = await inOrg(ctx.handle.db, org.org_id, (trx) => addUser(trx, org.org_id, { email: required(args, 'email'), password: required(args, 'password'), role, name: args.options.get('name') ?? null }));
+      emit(ctx, { id: user.user_id, email: user.email, role: user.role, organisation: org.slug }, `Added ${user.email} as ${user.role} of ${org.slug}.`);
+      return 0;
+    }
+    case 'apikey': {
+      if (sub !== 'add') throw new UsageError('Use "arflow apikey add --name N --role ROLE".');
+      checkKnown(args, ['name', 'role'], 'apikey add');
+      const role = required(args, 'role');
+      if (!isRole(role)) throw new UsageError(`--role must be owner, admin, controller or viewer, not "${role}".`);
+      const org = await resolveOrganisation(ctx.handle.db, ctx.orgSlug);
+      const key = await inOrg(ctx.handle.db, org.org_id, (trx) => createApiKey(trx, org.org_id, { name: required(args, 'name'), role }));
+      emit(ctx, { id: key.api_key_id, name: key.name, role: key.role, secret: key.secret }, `API key ${key.name} (${key.role}): ${key.secret}\nIt is shown once; keep it safe.`);
+      return 0;
+    }
+    case 'import': {
+      if (sub !== 'invoices') throw new UsageError(sub === 'statement' ? 'Importing bank statements is not built yet.' : 'Use "arflow import invoices FILE".');
+      checkKnown(args, ['skip-invalid', 'date'], 'import invoices');
+      const file = rest[0];
+      if (!file) throw new UsageError('Name the file: arflow import invoices FILE.');
+      const path = resolve(ctx.cwd, file);
+      let content: Buffer;
+      try {
+        if (statSync(path).isDirectory()) throw new AppError('invalid_file', `${file} is a folder, not a file.`);
+        content = readFileSync(path);
+      } catch (e) {
+        if (e instanceof AppError) throw e;
+        throw new AppError('invalid_file', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+      }
+      const org = await resolveOrganisation(ctx.handle.db, ctx.orgSlug);
+      const summary = await importInvoiceFile(ctx.handle.db, org, {
+        fileName: file, content, skipInvalid: args.flags.has('skip-invalid'), actor: 'cli', today: dateOption(args, todayIn(org.time_zone)),
+      });
+      const lines = [
+        `${file}: ${summary.rows} row${summary.rows === 1 ? '' : 's'}: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.rejected} rejected; debtors ${summary.debtorsCreated} created, ${summary.debtorsUpdated} updated.`,
+        ...summary.errors.map((e) => `  rejected ${e.file}:${e.line}${e.column ? ` [${e.column}]` : ''}: ${e.reason}`),
+        ...summary.warnings.map((e) => `  warning ${e.file}:${e.line}${e.column ? ` [${e.column}]` : ''}: ${e.reason}`),
+      ];
+      emit(ctx, P.presentImportSummary(summary), lines.join('\n'));
+      return 0;
+    }
+    case 'report': {
+      checkKnown(args, ['date', 'currency'], `report ${sub ?? ''}`);
+      const org = await resolveOrganisation(ctx.handle.db, ctx.orgSlug);
+      const date = dateOption(args, todayIn(org.time_zone));
+      if (sub === 'aging') {
+        const report = await inOrg(ctx.handle.db, org.org_id, (trx) => agingReport(trx, date));
+        emit(ctx, P.presentAging(report), formatAgingText(report));
+        return 0;
+      }
+      if (sub === 'dso') {
+        const currency = args.options.get('currency') ?? org.currency;
+        const report = await inOrg(ctx.handle.db, org.org_id, (trx) => dsoReport(trx, date, currency));
+        emit(ctx, P.presentDso(report), `DSO on ${report.date} (countback): ${report.dso} days; receivables ${report.currency} ${formatAmount(report.receivables, report.currency)}.`);
+        return 0;
+      }
+      throw new UsageError('Use "arflow report aging" or "arflow report dso".');
+    }
+    case undefined:
+    case 'help':
+      ctx.io.out(USAGE);
+      return 0;
+    default:
+      throw new UsageError(`Unknown command "${[command, sub].filter(Boolean).join(' ')}". See "arflow help".`);
+  }
+}
+
+function formatAgingText(report: Awaited<ReturnType<typeof agingReport>>): string {
+  const head = ['debtor', 'name', 'cur', 'not due', '1-30', '31-60', '61-90', '91-180', '>180', 'total'];
+  const rows = report.debtors.map((d) => [d.debtor_number, d.debtor_name.slice(0, 28), d.currency, ...AGING_BUCKETS.map((b) => formatAmount(d.buckets[b], d.currency)), formatAmount(d.total, d.currency)]);
+  for (const t of report.totals) rows.push(['TOTAL', '', t.currency, ...AGING_BUCKETS.map((b) => formatAmount(t.buckets[b], t.currency)), formatAmount(t.total, t.currency)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  return [`Aging on ${report.date}`, fmt(head), ...rows.map(fmt)].join('\n');
+}

@@ -1,0 +1,227 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+// Row types of the tables, as Kysely sees them. int8 arrives as bigint, date as 'YYYY-MM-DD'.
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+
+export type Role = 'owner' | 'admin' | 'controller' | 'viewer';
+
+export interface OrganisationTable {
+  org_id: string;
+  slug: string;
+  legal_name: string;
+  country: 'NL' | 'BE';
+  vat_number: string | null;
+  coc_number: string | null;
+  iban: string;
+  bic: string | null;
+  currency: string;
+  language: string;
+  time_zone: string;
+  creditor_id: string | null;
+  payment_terms_days: Generated<number>;
+  reference_sequence: Generated<bigint>;
+  branding: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Timestamp;
+}
+
+export interface AppUserTable {
+  org_id: string;
+  user_id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  password_hash: string;
+  created_at: Timestamp;
+  disabled_at: Date | null;
+}
+
+export interface ApiKeyTable {
+  org_id: string;
+  api_key_id: string;
+  name: string;
+  role: Role;
+  key_hash: string;
+  key_prefix: string;
+  created_at: Timestamp;
+  revoked_at: Date | null;
+}
+
+export interface UserSessionTable {
+  org_id: string;
+  session_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+export interface DebtorTable {
+  org_id: string;
+  debtor_id: string;
+  number: string;
+  name: string;
+  kind: 'business' | 'consumer';
+  language: string | null;
+  country: string | null;
+  address_line: string | null;
+  postal_code: string | null;
+  city: string | null;
+  vat_number: string | null;
+  coc_number: string | null;
+  segment: string | null;
+  account_manager_user_id: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  credit_limit: bigint | null;
+  payment_terms_days: number | null;
+  requires_po: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ContactPurpose = 'invoice' | 'dunning' | 'general';
+
+export interface DebtorContactTable {
+  org_id: string;
+  contact_id: string;
+  debtor_id: string;
+  purpose: ContactPurpose;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  address_line: string | null;
+  postal_code: string | null;
+  city: string | null;
+  country: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DebtorBankAccountTable {
+  org_id: string;
+  debtor_id: string;
+  iban: string;
+  holder_name: string | null;
+  source: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface ImportBatchTable {
+  org_id: string;
+  batch_id: string;
+  kind: 'invoices' | 'statement' | 'demo' | 'api';
+  file_name: string;
+  format: string;
+  content_hash: string;
+  summary: Json;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface InvoiceTable {
+  org_id: string;
+  invoice_id: string;
+  number: string;
+  kind: 'invoice' | 'credit_note';
+  debtor_id: string;
+  issue_date: string;
+  due_date: string;
+  currency: string;
+  amount_total: bigint;
+  vat_amount: bigint | null;
+  po_number: string | null;
+  project_reference: string | null;
+  payment_reference: string | null;
+  related_invoice_id: string | null;
+  /** Maintained by the ledger trigger: the sum of the invoice's ledger entries. Never written. */
+  open_amount: ColumnType<bigint, never, never>;
+  source_batch_id: string | null;
+  source_line: number | null;
+  original_format: 'csv' | 'ubl' | 'api' | 'demo';
+  original_document: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type LedgerEntryType =
+  | 'issued'
+  | 'corrected'
+  | 'credited'
+  | 'credit_applied'
+  | 'payment_allocated'
+  | 'fee_charged'
+  | 'interest_charged'
+  | 'written_off'
+  | 'refunded'
+  | 'reversed';
+
+export interface LedgerEntryTable {
+  org_id: string;
+  entry_id: string;
+  invoice_id: string;
+  entry_type: LedgerEntryType;
+  amount: bigint;
+  currency: string;
+  booking_date: string;
+  reverses_entry_id: string | null;
+  counter_invoice_id: string | null;
+  batch_id: string | null;
+  reason: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface EventTable {
+  org_id: string;
+  event_id: string;
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  batch_id: string | null;
+  actor: string | null;
+  data: Json;
+  occurred_at: Timestamp;
+}
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+
+export interface CheckResultTable {
+  org_id: string;
+  subject_type: 'debtor' | 'invoice';
+  subject_id: string;
+  /** The worst of the results. */
+  status: 'pass' | 'warn' | 'fail';
+  failed_codes: ColumnType<string[], string[] | undefined, string[]>;
+  results: Json;
+  checked_at: Timestamp;
+}
+
+export interface EmailSuppressionTable {
+  org_id: string;
+  email: string;
+  reason: string;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  organisation: OrganisationTable;
+  app_user: AppUserTable;
+  api_key: ApiKeyTable;
+  user_session: UserSessionTable;
+  debtor: DebtorTable;
+  debtor_contact: DebtorContactTable;
+  debtor_bank_account: DebtorBankAccountTable;
+  import_batch: ImportBatchTable;
+  invoice: InvoiceTable;
+  ledger_entry: LedgerEntryTable;
+  event: EventTable;
+  check_result: CheckResultTable;
+  email_suppression: EmailSuppressionTable;
+}
+
+export type Organisation = Selectable<OrganisationTable>;
+export type Debtor = Selectable<DebtorTable>;
+export type Invoice = Selectable<InvoiceTable>;
+export type LedgerEntry = Selectable<LedgerEntryTable>;
+export type NewLedgerEntry = Insertable<LedgerEntryTable>;

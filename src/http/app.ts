@@ -1,0 +1,373 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { timingSafeEqual } from 'node:crypto';
+import type { DatabaseHandle, Trx } from '../db/database.ts';
+import { inOrg } from '../db/database.ts';
+import { AppError, ERROR_CATALOGUE, isAppError } from '../errors.ts';
+import { authenticate, createApiKey, login, requireRole, revokeSession, type Principal } from '../modules/users/user-service.ts';
+import { getOrganisation } from '../modules/organisations/organisation-service.ts';
+import { getChecks, getEvents, getInvoice, getLedger, listInvoices } from '../modules/invoices/invoice-queries.ts';
+import { getBankAccounts, getContacts, getDebtor, listDebtors } from '../modules/debtors/debtor-queries.ts';
+import { importInvoiceFile } from '../modules/invoices/invoice-import.ts';
+import { agingReport, dsoReport } from '../modules/reporting/reports.ts';
+import { todayIn } from '../core/dates.ts';
+import { parseAmount } from '../core/money.ts';
+import type { Organisation as OrganisationRow, Role } from '../db/schema.ts';
+import * as S from './schemas.ts';
+import * as P from './present.ts';
+
+export interface LocalCommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface AppOptions {
+  handle: DatabaseHandle;
+  logger?: boolean;
+  /** The clock; tests travel in time with it. */
+  now?: () => Date;
+  /** Lets CLI commands on the same machine run inside this process (one owner per PGlite folder). */
+  local?: { token: string; run: (argv: string[], cwd: string) => Promise<LocalCommandResult> };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+const problemResponses = { 400: S.Problem, 401: S.Problem, 403: S.Problem, 404: S.Problem, 409: S.Problem, 422: S.Problem };
+
+/** Builds the HTTP app (API and docs); `listen` is the caller's business, so tests use `inject`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { handle } = options;
+  const db = handle.db;
+  const now = options.now ?? (() => new Date());
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 512 * 1024 * 1024 }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorateRequest('principal', null);
+  app.addSchema(S.Problem);
+
+  app.addContentTypeParser(['text/csv', 'application/xml', 'text/xml', 'application/octet-stream', 'text/plain'], { parseAs: 'buffer' }, (_req, body, done) => {
+    done(null, body);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'ArFlow API', version: '0.1.0', description: 'Accounts-receivable automation. Amounts are decimal strings in the currency; dates are YYYY-MM-DD.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A session token (afs_…) from POST /api/session, or an API key (afk_…)' },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    if (isAppError(error)) {
+      const details = error.details as { errors?: unknown[] } | undefined;
+      return reply
+        .status(error.status)
+        .type('application/problem+json')
+        .send({
+          type: `https://arflow.dev/problems/${error.code}`,
+          title: ERROR_CATALOGUE[error.code].title,
+          status: error.status,
+          detail: error.message,
+          code: error.code,
+          instance: request.url,
+          ...(details?.errors ? { errors: details.errors } : {}),
+        });
+    }
+    const fe = error as { validation?: unknown; statusCode?: number; message?: string; code?: string };
+    if (fe.validation || (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)) {
+      return reply
+        .status(fe.statusCode ?? 400)
+        .type('application/problem+json')
+        .send({ type: 'https://arflow.dev/problems/bad_request', title: ERROR_CATALOGUE.bad_request.title, status: fe.statusCode ?? 400, detail: fe.message ?? 'Bad request', code: 'bad_request', instance: request.url });
+    }
+    request.log.error(error);
+    return reply
+      .status(500)
+      .type('application/problem+json')
+      .send({ type: 'about:blank', title: 'Internal error', status: 500, detail: 'Something went wrong on our side.', code: 'internal', instance: request.url });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).type('application/problem+json').send({ type: 'https://arflow.dev/problems/not_found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url}.`, code: 'not_found' }),
+  );
+
+  async function auth(request: FastifyRequest): Promise<Principal> {
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : (request.headers['x-api-key'] as string | undefined);
+    if (!token) throw new AppError('unauthenticated', 'Send "Authorization: Bearer <token>" with a session token or an API key.');
+    const principal = await authenticate(db, token);
+    if (!principal) throw new AppError('unauthenticated', 'The token is unknown, revoked or expired.');
+    request.principal = principal;
+    return principal;
+  }
+
+  /** Authenticates, checks the role and runs `fn` inside the caller's organisation (row-level security). */
+  async function scoped<T>(request: FastifyRequest, minimum: Role, fn: (trx: Trx, org: OrganisationRow, today: string) => Promise<T>): Promise<T> {
+    const principal = await auth(request);
+    requireRole(principal, minimum);
+    return inOrg(db, principal.orgId, async (trx) => {
+      const org = await getOrganisation(trx, principal.orgId);
+      return fn(trx, org, todayIn(org.time_zone, now()));
+    });
+  }
+
+  app.get('/api/health', { schema: { tags: ['system'], security: [], response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }) } } }, () => ({
+    status: 'ok' as const,
+    database: handle.kind,
+  }));
+
+  app.post(
+    '/api/session',
+    {
+      schema: {
+        tags: ['auth'],
+        security: [],
+        body: Type.Object({ email: Type.String(), password: Type.String(), organisation: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        response: {
+          201: Type.Object({ token: Type.String(), expires_at: Type.String(), organisation: Type.String(), role: Type.String() }, { additionalProperties: false }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const s = await login(db, { email: request.body.email, password: request.body.password, orgSlug: request.body.organisation });
+      return reply.status(201).send({ token: s.token, expires_at: s.expiresAt.toISOString(), organisation: s.orgSlug, role: s.role });
+    },
+  );
+
+  app.delete('/api/session', { schema: { tags: ['auth'], response: { 204: Type.Null(), ...problemResponses } } }, async (request, reply) => {
+    const principal = await auth(request);
+    if (principal.kind === 'user') await revokeSession(db, request.headers.authorization!.slice(7).trim());
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/organisation', { schema: { tags: ['organisations'], response: { 200: S.Organisation, ...problemResponses } } }, async (request) =>
+    scoped(request, 'viewer', (_trx, org) => Promise.resolve(P.presentOrganisation(org))),
+  );
+
+  app.get('/api/organisations', { schema: { tags: ['organisations'], response: { 200: Type.Array(S.Organisation), ...problemResponses } } }, async (request) =>
+    scoped(request, 'viewer', (_trx, org) => Promise.resolve([P.presentOrganisation(org)])),
+  );
+
+  app.post(
+    '/api/api-keys',
+    {
+      schema: {
+        tags: ['auth'],
+        body: Type.Object({ name: Type.String({ minLength: 1 }), role: S.RoleSchema }, { additionalProperties: false }),
+        response: { 201: Type.Object({ id: Type.String(), name: Type.String(), role: Type.String(), secret: Type.String() }, { additionalProperties: false }), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const key = await scoped(request, 'admin', (trx, org) => createApiKey(trx, org.org_id, { name: request.body.name, role: request.body.role }));
+      return reply.status(201).send({ id: key.api_key_id, name: key.name, role: key.role, secret: key.secret });
+    },
+  );
+
+  const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 }));
+
+  app.get(
+    '/api/debtors',
+    {
+      schema: {
+        tags: ['debtors'],
+        querystring: Type.Object(
+          {
+            q: Type.Optional(Type.String()),
+            segment: Type.Optional(Type.String()),
+            tag: Type.Optional(Type.String()),
+            kind: Type.Optional(Type.Union([Type.Literal('business'), Type.Literal('consumer')])),
+            cursor: Type.Optional(Type.String()),
+            limit: Limit,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: S.Page(S.DebtorSummary), ...problemResponses },
+      },
+    },
+    async (request) =>
+      scoped(request, 'viewer', async (trx, org, today) => {
+        const q = request.query;
+        const page = await listDebtors(trx, { ...q, limit: q.limit ?? 100, today, currency: org.currency });
+        return { items: page.items.map((d) => P.presentDebtor(d, org.currency)), next_cursor: page.nextCursor };
+      }),
+  );
+
+  app.get(
+    '/api/debtors/:ref',
+    { schema: { tags: ['debtors'], params: Type.Object({ ref: Type.String({ description: 'Debtor id (dbt_…) or number' }) }), response: { 200: S.DebtorDetail, ...problemResponses } } },
+    async (request) =>
+      scoped(request, 'viewer', async (trx, org, today) => {
+        const d = await getDebtor(trx, request.params.ref, today, org.currency);
+        const [contacts, accounts, checks] = await Promise.all([getContacts(trx, d.debtor_id), getBankAccounts(trx, d.debtor_id), getChecks(trx, 'debtor', d.debtor_id)]);
+        return {
+          ...P.presentDebtor(d, org.currency),
+          contacts: contacts.map((c) => ({ id: c.contact_id, purpose: c.purpose, name: c.name, email: c.email, phone: c.phone, address_line: c.address_line, postal_code: c.postal_code, city: c.city, country: c.country })),
+          bank_accounts: accounts.map((a) => ({ iban: a.iban, holder_name: a.holder_name, source: a.source })),
+          checks: P.presentChecks(checks),
+        };
+      }),
+  );
+
+  app.get(
+    '/api/invoices',
+    {
+      schema: {
+        tags: ['invoices'],
+        querystring: Type.Object(
+          {
+            status: Type.Optional(S.InvoiceStatus),
+            min_days_overdue: Type.Optional(Type.Integer()),
+            max_days_overdue: Type.Optional(Type.Integer()),
+            debtor: Type.Optional(Type.String({ description: 'Debtor number' })),
+            min_open_amount: Type.Optional(S.Amount),
+            max_open_amount: Type.Optional(S.Amount),
+            segment: Type.Optional(Type.String()),
+            currency: Type.Optional(Type.String()),
+            date: Type.Optional(S.BusinessDate),
+            cursor: Type.Optional(Type.String()),
+            limit: Limit,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: S.Page(S.InvoiceSummary), ...problemResponses },
+      },
+    },
+    async (request) =>
+      scoped(request, 'viewer', async (trx, org, today) => {
+        const q = request.query;
+        const currency = q.currency ?? org.currency;
+        const amount = (v: string | undefined) => (v === undefined ? undefined : (parseAmount(v, currency) ?? undefined));
+        const page = await listInvoices(trx, {
+          status: q.status,
+          minDaysOverdue: q.min_days_overdue,
+          maxDaysOverdue: q.max_days_overdue,
+          debtorNumber: q.debtor,
+          minOpenAmount: amount(q.min_open_amount),
+          maxOpenAmount: amount(q.max_open_amount),
+          segment: q.segment,
+          currency: q.currency,
+          cursor: q.cursor,
+          limit: q.limit ?? 100,
+          today: q.date ?? today,
+        });
+        return { items: page.items.map(P.presentInvoice), next_cursor: page.nextCursor };
+      }),
+  );
+
+  app.get(
+    '/api/invoices/:ref',
+    { schema: { tags: ['invoices'], params: Type.Object({ ref: Type.String({ description: 'Invoice id (inv_…) or number' }) }), response: { 200: S.InvoiceDetail, ...problemResponses } } },
+    async (request) =>
+      scoped(request, 'viewer', async (trx, _org, today) => {
+        const inv = await getInvoice(trx, request.params.ref, today);
+        const [ledger, events, checks, doc] = await Promise.all([
+          getLedger(trx, inv.invoice_id),
+          getEvents(trx, 'invoice', inv.invoice_id),
+          getChecks(trx, 'invoice', inv.invoice_id),
+          trx.selectFrom('invoice').select((eb) => eb('original_document', 'is not', null).as('has')).where('invoice_id', '=', inv.invoice_id).executeTakeFirst(),
+        ]);
+        return {
+          ...P.presentInvoice(inv),
+          ledger: ledger.map(P.presentLedgerEntry),
+          events: events.map(P.presentEvent),
+          checks: P.presentChecks(checks),
+          has_original_document: Boolean(doc?.has),
+        };
+      }),
+  );
+
+  app.get(
+    '/api/invoices/:ref/original',
+    { schema: { tags: ['invoices'], params: Type.Object({ ref: Type.String() }), response: { 200: Type.String(), ...problemResponses } } },
+    async (request, reply) => {
+      const doc = await scoped(request, 'viewer', async (trx, _org, today) => {
+        const inv = await getInvoice(trx, request.params.ref, today);
+        const row = await trx.selectFrom('invoice').select('original_document').where('invoice_id', '=', inv.invoice_id).executeTakeFirstOrThrow();
+        if (!row.original_document) throw new AppError('not_found', `Invoice ${request.params.ref} has no original document.`);
+        return row.original_document;
+      });
+      return reply.type('application/xml').send(doc);
+    },
+  );
+
+  app.post(
+    '/api/imports/invoices',
+    {
+      schema: {
+        tags: ['imports'],
+        description: 'Upload an invoice file as the raw body: CSV (text/csv) or UBL/Peppol BIS 3 XML (application/xml).',
+        querystring: Type.Object(
+          { file_name: Type.Optional(Type.String()), skip_invalid: Type.Optional(Type.Boolean({ default: false })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: S.ImportSummary, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const principal = await auth(request);
+      requireRole(principal, 'controller');
+      const body = request.body;
+      if (!Buffer.isBuffer(body)) throw new AppError('bad_request', 'Send the file as the request body with Content-Type text/csv or application/xml.');
+      const org = await getOrganisation(db, principal.orgId);
+      const summary = await importInvoiceFile(db, org, {
+        fileName: request.query.file_name ?? 'upload',
+        content: body,
+        skipInvalid: request.query.skip_invalid ?? false,
+        actor: `${principal.kind}:${principal.id}`,
+        today: todayIn(org.time_zone, now()),
+      });
+      return P.presentImportSummary(summary);
+    },
+  );
+
+  const DateQuery = Type.Object({ date: Type.Optional(S.BusinessDate), currency: Type.Optional(Type.String()) }, { additionalProperties: false });
+
+  app.get('/api/reports/aging', { schema: { tags: ['reports'], querystring: DateQuery, response: { 200: S.AgingReport, ...problemResponses } } }, async (request) =>
+    scoped(request, 'viewer', async (trx, _org, today) => P.presentAging(await agingReport(trx, request.query.date ?? today))),
+  );
+
+  app.get('/api/reports/dso', { schema: { tags: ['reports'], querystring: DateQuery, response: { 200: S.DsoReport, ...problemResponses } } }, async (request) =>
+    scoped(request, 'viewer', async (trx, org, today) => P.presentDso(await dsoReport(trx, request.query.date ?? today, request.query.currency ?? org.currency))),
+  );
+
+  if (options.local) {
+    const local = options.local;
+    app.post(
+      '/api/local/cli',
+      {
+        schema: {
+          hide: true,
+          body: Type.Object({ argv: Type.Array(Type.String()), cwd: Type.String() }, { additionalProperties: false }),
+          response: { 200: Type.Object({ exit_code: Type.Integer(), stdout: Type.String(), stderr: Type.String() }), ...problemResponses },
+        },
+      },
+      async (request) => {
+        const given = Buffer.from(String(request.headers['x-arflow-local-token'] ?? ''));
+        const expected = Buffer.from(local.token);
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError('unauthenticated', 'Wrong local token.');
+        const r = await local.run(request.body.argv, request.body.cwd);
+        return { exit_code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+      },
+    );
+  }
+
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html').send(`<!doctype html><meta charset="utf-8"><title>ArFlow</title>
+<h1>ArFlow</h1><p>Accounts-receivable automation. The API is described at <a href="/api/docs">/api/docs</a>.</p>`),
+  );
+
+  return app;
+}
