@@ -55,7 +55,7 @@ export interface RowError {
 }
 
 export interface ParsedInvoiceFile {
-  format: 'csv' | 'ubl';
+  format: 'csv' | 'ubl' | 'api';
   invoices: InvoiceInput[];
   errors: RowError[];
   /** For UBL: the original XML, kept with the invoice. */

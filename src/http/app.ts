@@ -8,10 +8,13 @@ import type { DatabaseHandle, Trx } from '../db/database.ts';
 import { inOrg } from '../db/database.ts';
 import { AppError, ERROR_CATALOGUE, isAppError } from '../errors.ts';
 import { authenticate, createApiKey, login, requireRole, revokeSession, type Principal } from '../modules/users/user-service.ts';
-import { getOrganisation } from '../modules/organisations/organisation-service.ts';
+import { getOrganisation, updateOrganisation } from '../modules/organisations/organisation-service.ts';
 import { getChecks, getEvents, getInvoice, getLedger, listInvoices } from '../modules/invoices/invoice-queries.ts';
 import { getBankAccounts, getContacts, getDebtor, listDebtors } from '../modules/debtors/debtor-queries.ts';
-import { importInvoiceFile } from '../modules/invoices/invoice-import.ts';
+import { addBankAccount, setContact, updateDebtor } from '../modules/debtors/debtor-service.ts';
+import { importInvoiceFile, importParsedInvoices } from '../modules/invoices/invoice-import.ts';
+import { parseInvoiceJson } from '../formats/invoice-json.ts';
+import { createHash } from 'node:crypto';
 import { agingReport, dsoReport } from '../modules/reporting/reports.ts';
 import { todayIn } from '../core/dates.ts';
 import { parseAmount } from '../core/money.ts';
@@ -157,6 +160,33 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     scoped(request, 'viewer', (_trx, org) => Promise.resolve(P.presentOrganisation(org))),
   );
 
+  app.patch(
+    '/api/organisation',
+    {
+      schema: {
+        tags: ['organisations'],
+        body: Type.Object(
+          {
+            legal_name: Type.Optional(Type.String({ minLength: 1 })),
+            vat_number: Type.Optional(S.Nullable(Type.String())),
+            coc_number: Type.Optional(S.Nullable(Type.String())),
+            iban: Type.Optional(Type.String()),
+            bic: Type.Optional(S.Nullable(Type.String())),
+            language: Type.Optional(Type.String({ pattern: '^[a-z]{2}$' })),
+            time_zone: Type.Optional(Type.String()),
+            creditor_id: Type.Optional(S.Nullable(Type.String())),
+            payment_terms_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
+            branding: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: S.Organisation, ...problemResponses },
+      },
+    },
+    async (request) =>
+      scoped(request, 'admin', async (trx, org) => P.presentOrganisation(await updateOrganisation(trx, org.org_id, { ...request.body }, `${request.principal!.kind}:${request.principal!.id}`))),
+  );
+
   app.get('/api/organisations', { schema: { tags: ['organisations'], response: { 200: Type.Array(S.Organisation), ...problemResponses } } }, async (request) =>
     scoped(request, 'viewer', (_trx, org) => Promise.resolve([P.presentOrganisation(org)])),
   );
@@ -208,16 +238,98 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get(
     '/api/debtors/:ref',
     { schema: { tags: ['debtors'], params: Type.Object({ ref: Type.String({ description: 'Debtor id (dbt_…) or number' }) }), response: { 200: S.DebtorDetail, ...problemResponses } } },
+    async (request) => scoped(request, 'viewer', (trx, org, today) => debtorDetail(trx, request.params.ref, today, org.currency)),
+  );
+
+  async function debtorDetail(trx: Trx, ref: string, today: string, currency: string) {
+    const d = await getDebtor(trx, ref, today, currency);
+    const [contacts, accounts, checks] = await Promise.all([getContacts(trx, d.debtor_id), getBankAccounts(trx, d.debtor_id), getChecks(trx, 'debtor', d.debtor_id)]);
+    return {
+      ...P.presentDebtor(d, currency),
+      contacts: contacts.map((c) => ({ id: c.contact_id, purpose: c.purpose, name: c.name, email: c.email, phone: c.phone, address_line: c.address_line, postal_code: c.postal_code, city: c.city, country: c.country })),
+      bank_accounts: accounts.map((a) => ({ iban: a.iban, holder_name: a.holder_name, source: a.source })),
+      checks: P.presentChecks(checks),
+    };
+  }
+
+  const DebtorRef = Type.Object({ ref: Type.String({ description: 'Debtor id (dbt_…) or number' }) });
+  const actorOf = (request: FastifyRequest) => (request.principal ? `${request.principal.kind}:${request.principal.id}` : 'unknown');
+
+  app.patch(
+    '/api/debtors/:ref',
+    {
+      schema: {
+        tags: ['debtors'],
+        params: DebtorRef,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1 })),
+            kind: Type.Optional(Type.Union([Type.Literal('business'), Type.Literal('consumer')])),
+            language: Type.Optional(S.Nullable(Type.String({ pattern: '^[a-z]{2}$' }))),
+            segment: Type.Optional(S.Nullable(Type.String())),
+            tags: Type.Optional(Type.Array(Type.String())),
+            credit_limit: Type.Optional(S.Nullable(S.Amount)),
+            payment_terms_days: Type.Optional(S.Nullable(Type.Integer({ minimum: 0, maximum: 365 }))),
+            requires_po: Type.Optional(Type.Boolean()),
+            account_manager_user_id: Type.Optional(S.Nullable(Type.String())),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: S.DebtorDetail, ...problemResponses },
+      },
+    },
     async (request) =>
-      scoped(request, 'viewer', async (trx, org, today) => {
-        const d = await getDebtor(trx, request.params.ref, today, org.currency);
-        const [contacts, accounts, checks] = await Promise.all([getContacts(trx, d.debtor_id), getBankAccounts(trx, d.debtor_id), getChecks(trx, 'debtor', d.debtor_id)]);
-        return {
-          ...P.presentDebtor(d, org.currency),
-          contacts: contacts.map((c) => ({ id: c.contact_id, purpose: c.purpose, name: c.name, email: c.email, phone: c.phone, address_line: c.address_line, postal_code: c.postal_code, city: c.city, country: c.country })),
-          bank_accounts: accounts.map((a) => ({ iban: a.iban, holder_name: a.holder_name, source: a.source })),
-          checks: P.presentChecks(checks),
-        };
+      scoped(request, 'controller', async (trx, org, today) => {
+        const { credit_limit, ...rest } = request.body;
+        let limit: bigint | null | undefined;
+        if (credit_limit !== undefined && credit_limit !== null) {
+          limit = parseAmount(credit_limit, org.currency);
+          if (limit === null || limit < 0n) throw new AppError('bad_request', `credit_limit "${credit_limit}" is not a positive amount in ${org.currency}.`);
+        } else limit = credit_limit;
+        const id = await updateDebtor(trx, org.org_id, request.params.ref, { ...rest, credit_limit: limit }, actorOf(request), org.currency);
+        return debtorDetail(trx, id, today, org.currency);
+      }),
+  );
+
+  app.put(
+    '/api/debtors/:ref/contacts/:purpose',
+    {
+      schema: {
+        tags: ['debtors'],
+        description: 'Set the invoice, dunning or general contact: reminders go to the dunning contact when there is one.',
+        params: Type.Object({ ref: Type.String(), purpose: Type.Union([Type.Literal('invoice'), Type.Literal('dunning'), Type.Literal('general')]) }),
+        body: Type.Object(
+          {
+            name: Type.Optional(S.Nullable(Type.String())), email: Type.Optional(S.Nullable(Type.String())), phone: Type.Optional(S.Nullable(Type.String())),
+            address_line: Type.Optional(S.Nullable(Type.String())), postal_code: Type.Optional(S.Nullable(Type.String())), city: Type.Optional(S.Nullable(Type.String())),
+            country: Type.Optional(S.Nullable(Type.String({ pattern: '^[A-Za-z]{2}$' }))),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: S.DebtorDetail, ...problemResponses },
+      },
+    },
+    async (request) =>
+      scoped(request, 'controller', async (trx, org, today) => {
+        const id = await setContact(trx, org.org_id, request.params.ref, request.params.purpose, request.body, actorOf(request), org.country, org.currency);
+        return debtorDetail(trx, id, today, org.currency);
+      }),
+  );
+
+  app.post(
+    '/api/debtors/:ref/bank-accounts',
+    {
+      schema: {
+        tags: ['debtors'],
+        params: DebtorRef,
+        body: Type.Object({ iban: Type.String(), holder_name: Type.Optional(S.Nullable(Type.String())) }, { additionalProperties: false }),
+        response: { 200: S.DebtorDetail, ...problemResponses },
+      },
+    },
+    async (request) =>
+      scoped(request, 'controller', async (trx, org, today) => {
+        const id = await addBankAccount(trx, org.org_id, request.params.ref, { iban: request.body.iban, holderName: request.body.holder_name ?? null, source: 'manual' }, actorOf(request), org.currency);
+        return debtorDetail(trx, id, today, org.currency);
       }),
   );
 
@@ -326,6 +438,34 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         fileName: request.query.file_name ?? 'upload',
         content: body,
         skipInvalid: request.query.skip_invalid ?? false,
+        actor: `${principal.kind}:${principal.id}`,
+        today: todayIn(org.time_zone, now()),
+      });
+      return P.presentImportSummary(summary);
+    },
+  );
+
+  app.post(
+    '/api/invoices',
+    {
+      schema: {
+        tags: ['invoices'],
+        description: 'Create or update invoices and credit notes from an ERP: the same rules as a file import (idempotent, all-or-nothing unless skip_invalid).',
+        body: Type.Object(
+          { invoices: Type.Array(S.ApiInvoiceInput, { minItems: 1, maxItems: 10000 }), skip_invalid: Type.Optional(Type.Boolean()), batch_name: Type.Optional(Type.String()) },
+          { additionalProperties: false },
+        ),
+        response: { 200: S.ImportSummary, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const principal = await auth(request);
+      requireRole(principal, 'controller');
+      const org = await getOrganisation(db, principal.orgId);
+      const summary = await importParsedInvoices(db, org, parseInvoiceJson(request.body.invoices), {
+        fileName: request.body.batch_name ?? 'api',
+        contentHash: createHash('sha256').update(JSON.stringify(request.body.invoices)).digest('hex'),
+        skipInvalid: request.body.skip_invalid ?? false,
         actor: `${principal.kind}:${principal.id}`,
         today: todayIn(org.time_zone, now()),
       });

@@ -227,4 +227,40 @@ export const DsoReport = Type.Object(
   { additionalProperties: false },
 );
 
+const Text = Type.Optional(Nullable(Type.String()));
+
+export const ApiInvoiceInput = Type.Object(
+  {
+    number: Type.String({ minLength: 1 }),
+    kind: Type.Optional(Type.Union([Type.Literal('invoice'), Type.Literal('credit_note')])),
+    debtor: Type.Object(
+      {
+        number: Type.String({ minLength: 1 }),
+        name: Text,
+        kind: Type.Optional(Nullable(Type.Union([Type.Literal('business'), Type.Literal('consumer')]))),
+        email: Text,
+        phone: Text,
+        address_line: Text,
+        postal_code: Text,
+        city: Text,
+        country: Text,
+        language: Text,
+        vat_number: Text,
+        coc_number: Text,
+      },
+      { additionalProperties: false },
+    ),
+    issue_date: BusinessDate,
+    due_date: Type.Optional(Nullable(BusinessDate)),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
+    amount: Amount,
+    vat_amount: Type.Optional(Nullable(Amount)),
+    po_number: Text,
+    project_reference: Text,
+    payment_reference: Text,
+    related_invoice: Text,
+  },
+  { additionalProperties: false },
+);
+
 export type StaticOf<T extends TSchema> = Static<T>;

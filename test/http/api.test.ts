@@ -122,6 +122,69 @@ describe('HTTP API', () => {
     assert.deepEqual(problem.errors.map((e) => [e.file, e.line, e.column]), [['bad.csv', 2, 'amount']]);
   });
 
+  test('an ERP posts invoices as JSON: created once, unchanged the second time, bad fields named', async () => {
+    const payload = {
+      invoices: [
+        { number: 'J-1', debtor: { number: 'D9', name: 'API Klant BV', email: 'ap@klant.nl', country: 'NL' }, issue_date: '2026-11-01', due_date: '2026-12-01', amount: '300.00', vat_amount: '52.07' },
+        { number: 'JC-1', kind: 'credit_note', debtor: { number: 'D9' }, issue_date: '2026-11-05', amount: '100.00', related_invoice: 'J-1' },
+      ],
+    };
+    const r = await app.inject({ method: 'POST', url: '/api/invoices', headers: auth(keyA), payload });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.json<{ created: number }>().created, 2);
+    const again = await app.inject({ method: 'POST', url: '/api/invoices', headers: auth(keyA), payload });
+    assert.deepEqual(again.json<{ created: number; unchanged: number; batch_id: string | null }>(), { ...again.json(), created: 0, unchanged: 2, batch_id: null });
+    const inv = (await app.inject({ method: 'GET', url: '/api/invoices/J-1', headers: auth(keyA) })).json<{ open_amount: string; ledger: { type: string; amount: string }[] }>();
+    assert.equal(inv.open_amount, '200.00');
+    assert.deepEqual(inv.ledger.map((e) => [e.type, e.amount]), [['issued', '300.00'], ['credited', '-100.00']]);
+    const bad = await app.inject({
+      method: 'POST', url: '/api/invoices', headers: auth(keyA),
+      payload: { invoices: [{ number: 'J-2', debtor: { number: 'D9' }, issue_date: '2026-11-01', due_date: '2026-10-01', amount: '1.005' }] },
+    });
+    assert.equal(bad.statusCode, 422);
+    assert.deepEqual(bad.json<{ errors: { column: string }[] }>().errors.map((e) => e.column).sort(), ['invoices[0].amount', 'invoices[0].due_date']);
+  });
+
+  test('a controller sets segment, tags, credit limit and a dunning contact; each change is an event and the checks follow', async () => {
+    const r = await app.inject({
+      method: 'PATCH', url: '/api/debtors/D1', headers: auth(keyA),
+      payload: { segment: 'key-accounts', tags: ['Key-Account', 'key-account'], credit_limit: '1000.00', requires_po: true },
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    const d = r.json<{ segment: string; tags: string[]; credit_limit: string; checks: { results: { code: string; status: string }[] } }>();
+    assert.deepEqual([d.segment, d.tags, d.credit_limit], ['key-accounts', ['key-account'], '1000.00']);
+    assert.equal(d.checks.results.find((c) => c.code === 'credit_limit')?.status, 'fail', 'open 1815.00 is over 1000.00');
+    const inv = (await app.inject({ method: 'GET', url: '/api/invoices/A-3', headers: auth(keyA) })).json<{ checks: { results: { code: string }[] } }>();
+    assert.deepEqual(inv.checks.results.map((c) => c.code).sort(), ['credit_limit', 'po_number_present']);
+
+    const contact = await app.inject({
+      method: 'PUT', url: '/api/debtors/D1/contacts/dunning', headers: auth(keyA),
+      payload: { name: 'Crediteurenadministratie', email: 'Debiteuren@Jansen.nl', phone: '020 123 4567', address_line: 'Postbus 12', postal_code: '1000 AA', city: 'Amsterdam', country: 'NL' },
+    });
+    assert.equal(contact.statusCode, 200, contact.body);
+    const contacts = contact.json<{ contacts: { purpose: string; email: string; phone: string }[] }>().contacts;
+    assert.deepEqual(contacts.map((c) => [c.purpose, c.email, c.phone]), [['dunning', 'debiteuren@jansen.nl', '+31201234567'], ['invoice', 'info@jansen.nl', null]]);
+    const badIban = await app.inject({ method: 'POST', url: '/api/debtors/D1/bank-accounts', headers: auth(keyA), payload: { iban: 'NL00INGB0001234567' } });
+    assert.equal(badIban.statusCode, 400);
+    const iban = await app.inject({ method: 'POST', url: '/api/debtors/D1/bank-accounts', headers: auth(keyA), payload: { iban: 'nl91 abna 0417 1643 00', holder_name: 'JANSEN BV' } });
+    assert.deepEqual(iban.json<{ bank_accounts: unknown[] }>().bank_accounts, [{ iban: 'NL91ABNA0417164300', holder_name: 'JANSEN BV', source: 'manual' }]);
+
+    const events = await inOrg(tdb.db, orgA.org_id, (trx) => trx.selectFrom('event').innerJoin('debtor', 'debtor.debtor_id', 'event.subject_id').select(['event.type', 'event.data']).where('debtor.number', '=', 'D1').orderBy('event.event_id').execute());
+    assert.deepEqual(events.map((e) => e.type), ['debtor.updated', 'debtor.contact_set', 'debtor.bank_account_added']);
+    assert.deepEqual((events[0]!.data as { changes: Record<string, unknown> }).changes.credit_limit, [null, '100000']);
+    const viewer = await app.inject({ method: 'PATCH', url: '/api/debtors/D1', headers: auth(viewerKeyA), payload: { segment: 'x' } });
+    assert.equal(viewer.statusCode, 403);
+  });
+
+  test('an admin changes the organisation settings; a controller may not; bad values are refused', async () => {
+    const token = (await app.inject({ method: 'POST', url: '/api/session', payload: { email: 'anna@example.nl', password: 'correct horse' } })).json<{ token: string }>().token;
+    const r = await app.inject({ method: 'PATCH', url: '/api/organisation', headers: auth(token), payload: { payment_terms_days: 14, vat_number: 'NL000099998B57' } });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.json<{ payment_terms_days: number }>().payment_terms_days, 14);
+    assert.equal((await app.inject({ method: 'PATCH', url: '/api/organisation', headers: auth(token), payload: { time_zone: 'Mars/Olympus' } })).statusCode, 400);
+    assert.equal((await app.inject({ method: 'PATCH', url: '/api/organisation', headers: auth(keyA), payload: { payment_terms_days: 30 } })).statusCode, 403);
+  });
+
   test('reports: aging and DSO', async () => {
     const aging = (await app.inject({ method: 'GET', url: '/api/reports/aging?date=2026-11-22', headers: auth(keyB) })).json<{ totals: { total: string }[] }>();
     assert.deepEqual(aging.totals.map((t) => t.total), ['1210.00']);
@@ -150,7 +213,7 @@ describe('tenant isolation', () => {
       assert.equal(r.statusCode, 404, ref);
     }
     const list = (await app.inject({ method: 'GET', url: '/api/invoices', headers: auth(keyA) })).json<{ items: { number: string }[] }>();
-    assert.ok(list.items.every((i) => i.number.startsWith('A-')));
+    assert.ok(list.items.length > 0 && list.items.every((i) => !i.number.startsWith('B-')));
   });
 
   test('row-level security under the application role hides and refuses other organisations’ rows', async () => {

@@ -20,7 +20,7 @@ export interface ImportIssue extends RowError {
 
 export interface InvoiceImportSummary {
   file: string;
-  format: 'csv' | 'ubl';
+  format: 'csv' | 'ubl' | 'api';
   batchId: string | null;
   rows: number;
   created: number;
@@ -139,6 +139,17 @@ export async function importInvoiceFile(db: Db, org: Organisation, options: Invo
     if (e instanceof InvalidFileError) throw new AppError('invalid_file', e.message);
     throw e;
   }
+  return importParsedInvoices(db, org, parsed, { ...options, contentHash: createHash('sha256').update(content).digest('hex') });
+}
+
+/** Imports invoices already parsed into the neutral shape (files, or a batch through the API). */
+export async function importParsedInvoices(
+  db: Db,
+  org: Organisation,
+  parsed: ParsedInvoiceFile,
+  options: Omit<InvoiceImportOptions, 'content'> & { contentHash: string },
+): Promise<InvoiceImportSummary> {
+  const { fileName, contentHash } = options;
   const today = options.today ?? todayIn(org.time_zone);
   const numberAt = new Map(parsed.invoices.map((i) => [i.line, i.number]));
   const issue = (e: RowError): ImportIssue => ({ file: fileName, invoiceNumber: numberAt.get(e.line) ?? null, ...e });
@@ -151,7 +162,6 @@ export async function importInvoiceFile(db: Db, org: Organisation, options: Invo
     file: fileName, format: parsed.format, batchId: null, rows: rowCount, created: 0, updated: 0, unchanged: 0,
     rejected: new Set(errors.map((e) => e.line)).size, debtorsCreated: 0, debtorsUpdated: 0, errors, warnings: [],
   };
-  const contentHash = createHash('sha256').update(content).digest('hex');
   const batchId = newId('bat');
   const actor = options.actor ?? 'cli';
 
@@ -173,7 +183,7 @@ export async function importInvoiceFile(db: Db, org: Organisation, options: Invo
 
       await trx
         .insertInto('import_batch')
-        .values({ org_id: org.org_id, batch_id: batchId, kind: 'invoices', file_name: fileName, format: parsed.format, content_hash: contentHash, summary: '{}', created_by: actor })
+        .values({ org_id: org.org_id, batch_id: batchId, kind: parsed.format === 'api' ? 'api' : 'invoices', file_name: fileName, format: parsed.format, content_hash: contentHash, summary: '{}', created_by: actor })
         .execute();
 
       const debtorChanges = await upsertDebtors(trx, org.org_id, batchId, actor);
@@ -296,7 +306,7 @@ async function upsertDebtors(trx: Trx, orgId: string, batchId: string, actor: st
 const INVOICE_FIELDS = ['issue_date', 'due_date', 'vat_amount', 'po_number', 'project_reference', 'payment_reference'] as const;
 
 async function applyInvoices(
-  trx: Trx, orgId: string, batchId: string, actor: string, today: string, originalDocument: string | null, format: 'csv' | 'ubl',
+  trx: Trx, orgId: string, batchId: string, actor: string, today: string, originalDocument: string | null, format: 'csv' | 'ubl' | 'api',
 ): Promise<{ created: number; updated: number; debtorIds: string[]; warnings: { line: number; number: string; column: string; reason: string }[] }> {
   // New invoices and their 'issued' entries (and what the document says was prepaid).
   const created = await sql<{ invoice_id: string; debtor_id: string }>`

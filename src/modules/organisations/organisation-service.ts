@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
-import type { Db, DbExecutor } from '../../db/database.ts';
+import type { Db, DbExecutor, Trx } from '../../db/database.ts';
 import type { Organisation } from '../../db/schema.ts';
 import { newId } from '../../core/ids.ts';
 import { AppError } from '../../errors.ts';
 import { validateIban } from '../../core/iban.ts';
 import { isCurrencyCode } from '../../core/money.ts';
+import { validateVatNumber } from '../../core/vat.ts';
 
 export interface CreateOrganisationInput {
   slug: string;
@@ -96,4 +97,57 @@ export async function resolveOrganisation(db: Db, slug: string | undefined): Pro
     throw new AppError('organisation_ambiguous', `There are ${count.n} organisations; choose one with --org SLUG or ARFLOW_ORG.`);
   }
   return all[0]!;
+}
+
+export interface OrganisationPatch {
+  legal_name?: string | undefined;
+  vat_number?: string | null | undefined;
+  coc_number?: string | null | undefined;
+  iban?: string | undefined;
+  bic?: string | null | undefined;
+  language?: string | undefined;
+  time_zone?: string | undefined;
+  creditor_id?: string | null | undefined;
+  payment_terms_days?: number | undefined;
+  branding?: Record<string, unknown> | undefined;
+}
+
+/** Changes an organisation's settings, inside its own tenant scope; an event records old and new. */
+export async function updateOrganisation(trx: Trx, orgId: string, patch: OrganisationPatch, actor: string): Promise<Organisation> {
+  const current = await getOrganisation(trx, orgId);
+  if (patch.iban !== undefined) {
+    const iban = validateIban(patch.iban);
+    if (!iban.ok) throw new AppError('bad_request', `The IBAN "${patch.iban}" is not valid: ${iban.reason}.`);
+    patch.iban = iban.iban;
+  }
+  if (patch.vat_number) {
+    const vat = validateVatNumber(patch.vat_number, current.country);
+    if (!vat.ok) throw new AppError('bad_request', `The VAT number "${patch.vat_number}" is not valid: ${vat.reason}.`);
+    patch.vat_number = vat.normalized;
+  }
+  if (patch.time_zone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: patch.time_zone });
+    } catch {
+      throw new AppError('bad_request', `"${patch.time_zone}" is not a time zone (use an IANA name such as Europe/Amsterdam).`);
+    }
+  }
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const [key, value] of Object.entries(patch) as [keyof OrganisationPatch, unknown][]) {
+    if (value === undefined) continue;
+    if (JSON.stringify(current[key]) !== JSON.stringify(value)) changes[key] = [current[key], value];
+  }
+  if (Object.keys(changes).length === 0) return current;
+  const { branding, ...rest } = patch;
+  const set = Object.fromEntries(Object.entries(rest).filter(([k]) => k in changes));
+  await trx
+    .updateTable('organisation')
+    .set({ ...set, ...(branding !== undefined && 'branding' in changes ? { branding: JSON.stringify(branding) } : {}) })
+    .where('org_id', '=', orgId)
+    .execute();
+  await trx
+    .insertInto('event')
+    .values({ org_id: orgId, event_id: newId('evt'), type: 'organisation.updated', subject_type: 'organisation', subject_id: orgId, actor, data: JSON.stringify({ fields: Object.keys(changes), changes }) })
+    .execute();
+  return getOrganisation(trx, orgId);
 }
