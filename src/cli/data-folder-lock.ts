@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 
 // PGlite allows one process per data folder. The process that opens it leaves an owner file beside
@@ -40,6 +40,7 @@ export function readOwner(dataDir: string): OwnerInfo | null {
 export function tryAcquire(dataDir: string, info: Omit<OwnerInfo, 'pid' | 'startedAt'>): { acquired: true; release: () => void; update: (i: Partial<OwnerInfo>) => void } | { acquired: false; owner: OwnerInfo } {
   const path = ownerFilePath(dataDir);
   const mine: OwnerInfo = { pid: process.pid, startedAt: new Date().toISOString(), ...info };
+  mkdirSync(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       writeFileSync(path, JSON.stringify(mine), { flag: 'wx', mode: 0o600 });
