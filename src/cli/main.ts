@@ -47,7 +47,7 @@ export async function runInProcess(handle: DatabaseHandle, argv: string[], cwd: 
     const args = parseArgs(argv);
     json = args.flags.has('json');
     const command = args.positionals[0];
-    if (command === 'serve' || command === 'start' || command === 'worker') {
+    if (command === 'serve' || command === 'start') {
       throw new AppError('data_folder_busy', `This data folder is already served by process ${process.pid}; stop that server first or use another --db.`);
     }
     const exitCode = await executeCommand({ handle, args, io, cwd, json, orgSlug: args.options.get('org') ?? process.env.ARFLOW_ORG });
@@ -123,7 +123,7 @@ export async function runCli(argv: string[]): Promise<number> {
     const cwd = process.cwd();
     const target = resolveTarget(args, process.env, cwd);
     const embedded = !isPostgresUrl(target) && target !== 'memory://';
-    const isServer = command === 'serve' || command === 'start' || command === 'worker';
+    const isServer = command === 'serve' || command === 'start';
     let lock: ReturnType<typeof tryAcquire> | null = null;
     if (embedded) {
       const deadline = Date.now() + 60_000;

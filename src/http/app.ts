@@ -43,7 +43,8 @@ declare module 'fastify' {
   }
 }
 
-const problemResponses = { 400: S.Problem, 401: S.Problem, 403: S.Problem, 404: S.Problem, 409: S.Problem, 422: S.Problem };
+const ProblemRef = Type.Ref('Problem');
+const problemResponses = { 400: ProblemRef, 401: ProblemRef, 403: ProblemRef, 404: ProblemRef, 409: ProblemRef, 422: ProblemRef };
 
 /** Builds the HTTP app (API and docs); `listen` is the caller's business, so tests use `inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(swagger, {
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: { title: 'ArFlow API', version: '0.1.0', description: 'Accounts-receivable automation. Amounts are decimal strings in the currency; dates are YYYY-MM-DD.' },
