@@ -1,30 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Trx } from '../../db/database.ts';
+import type { Debtor } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 
-export interface DebtorRow {
-  debtor_id: string;
-  number: string;
-  name: string;
-  kind: 'business' | 'consumer';
-  language: string | null;
-  country: string | null;
-  address_line: string | null;
-  postal_code: string | null;
-  city: string | null;
-  vat_number: string | null;
-  coc_number: string | null;
-  segment: string | null;
-  account_manager_user_id: string | null;
-  tags: string[];
-  credit_limit: bigint | null;
-  payment_terms_days: number | null;
-  requires_po: boolean;
+/** A debtor as read: its columns (but the tenant and timestamps) and its balances. */
+export type DebtorRow = Omit<Debtor, 'org_id' | 'created_at' | 'updated_at'> & {
   open_total: bigint;
   overdue_total: bigint;
   open_invoices: number;
   check_status: string | null;
-}
+};
 
 function selectDebtors(today: string, currency: string) {
   return sql`

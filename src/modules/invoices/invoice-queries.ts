@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Trx } from '../../db/database.ts';
-import type { LedgerEntryType } from '../../db/schema.ts';
+import type { LedgerEntry } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 
 // The read side of invoices and their ledger. An invoice's status is derived, never stored.
@@ -93,19 +93,7 @@ export async function getInvoice(trx: Trx, ref: string, today: string): Promise<
   return row;
 }
 
-export interface LedgerRow {
-  entry_id: string;
-  entry_type: LedgerEntryType;
-  amount: bigint;
-  currency: string;
-  booking_date: string;
-  reverses_entry_id: string | null;
-  counter_invoice_id: string | null;
-  batch_id: string | null;
-  reason: string | null;
-  created_by: string | null;
-  created_at: Date;
-}
+export type LedgerRow = Omit<LedgerEntry, 'org_id' | 'invoice_id'>;
 
 export async function getLedger(trx: Trx, invoiceId: string): Promise<LedgerRow[]> {
   return trx
