@@ -1,7 +1,7 @@
 // A small argument parser for the CLI contract: global options anywhere, `--name value` or
 // `--name=value`, boolean flags without a value.
 
-export const BOOLEAN_FLAGS = new Set(['json', 'skip-invalid', 'dry-run', 'help', 'consumer', 'force']);
+export const BOOLEAN_FLAGS = new Set(['json', 'skip-invalid', 'dry-run', 'help', 'consumer', 'force', 'all']);
 
 export interface ParsedArgs {
   positionals: string[];

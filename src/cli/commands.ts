@@ -12,6 +12,9 @@ import { isBusinessDate, todayIn } from '../core/dates.ts';
 import { formatAmount } from '../core/money.ts';
 import { checkKnown, UsageError, type ParsedArgs } from './args.ts';
 import * as P from '../http/present.ts';
+import { importStatementFile } from '../modules/cashapp/statement-import.ts';
+import { ALLOCATION_COLUMNS, MUTATION_COLUMNS, exportAllocations, exportMutations, toCsv } from '../modules/cashapp/exports.ts';
+import { exportPaymentsMt940 } from '../modules/cashapp/payments-export.ts';
 
 export interface Io {
   out(text: string): void;
@@ -37,6 +40,10 @@ Commands:
   user add --email E --password P --role owner|admin|controller|viewer [--name N]
   apikey add --name N --role owner|admin|controller|viewer
   import invoices FILE [--skip-invalid]      CSV or UBL/Peppol BIS 3 invoice or credit note
+  import statement FILE                      MT940, camt.053/054 or CODA: imports, matches, allocates
+  export allocations [--from D] [--to D] [--format csv|json]
+  export payments --format mt940 [--from D] [--to D]
+  export mutations [--from D] [--to D] [--format csv|json] [--all]   (--all: again, also what was exported)
   report aging [--date D]                    aging buckets per debtor and totals
   report dso [--date D]                      DSO, countback method
   openapi                                    print the OpenAPI document
@@ -55,6 +62,24 @@ function dateOption(args: ParsedArgs, fallback: string): string {
   if (d === undefined) return fallback;
   if (!isBusinessDate(d)) throw new UsageError(`--date "${d}" is not a date (YYYY-MM-DD).`);
   return d;
+}
+
+function dateArg(args: ParsedArgs, name: string): string | undefined {
+  const d = args.options.get(name);
+  if (d === undefined) return undefined;
+  if (!isBusinessDate(d)) throw new UsageError(`--${name} "${d}" is not a date (YYYY-MM-DD).`);
+  return d;
+}
+
+function readInputFile(cwd: string, file: string): Buffer {
+  const path = resolve(cwd, file);
+  try {
+    if (statSync(path).isDirectory()) throw new AppError('invalid_file', `${file} is a folder, not a file.`);
+    return readFileSync(path);
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError('invalid_file', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+  }
 }
 
 function emit(ctx: CommandContext, json: unknown, text: string): void {
@@ -108,19 +133,26 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
       return 0;
     }
     case 'import': {
-      if (sub !== 'invoices') throw new UsageError(sub === 'statement' ? 'Importing bank statements is not built yet.' : 'Use "arflow import invoices FILE".');
+      if (sub === 'statement') {
+        checkKnown(args, ['date'], 'import statement');
+        const file = rest[0];
+        if (!file) throw new UsageError('Name the file: arflow import statement FILE.');
+        const content = readInputFile(ctx.cwd, file);
+        const org = await resolveOrganisation(ctx.handle.db, ctx.orgSlug);
+        const s = await importStatementFile(ctx.handle.db, org, { fileName: file, content, actor: 'cli', today: dateOption(args, todayIn(org.time_zone)) });
+        const lines = [
+          `${file} (${s.format}): ${s.statements.length} statement${s.statements.length === 1 ? '' : 's'}, ${s.transactions} transactions, ${s.newTransactions} new (${s.credits} credits, ${s.debits} debits); ${s.booked} booked (${org.currency} ${s.bookedAmount}), ${s.review} to review.`,
+          ...s.statements.map((st) => `  ${st.account} ${st.statementId ?? ''}: ${st.openingBalance ?? '?'} → ${st.closingBalance ?? '?'}, ${st.new} new, ${st.known} known, ${st.continuity}${st.continuityDetail ? ` (${st.continuityDetail})` : ''}`),
+          ...s.warnings.map((w) => `  warning: ${w}`),
+        ];
+        emit(ctx, s, lines.join('\n'));
+        return 0;
+      }
+      if (sub !== 'invoices') throw new UsageError('Use "arflow import invoices FILE" or "arflow import statement FILE".');
       checkKnown(args, ['skip-invalid', 'date'], 'import invoices');
       const file = rest[0];
       if (!file) throw new UsageError('Name the file: arflow import invoices FILE.');
-      const path = resolve(ctx.cwd, file);
-      let content: Buffer;
-      try {
-        if (statSync(path).isDirectory()) throw new AppError('invalid_file', `${file} is a folder, not a file.`);
-        content = readFileSync(path);
-      } catch (e) {
-        if (e instanceof AppError) throw e;
-        throw new AppError('invalid_file', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
-      }
+      const content = readInputFile(ctx.cwd, file);
       const org = await resolveOrganisation(ctx.handle.db, ctx.orgSlug);
       const summary = await importInvoiceFile(ctx.handle.db, org, {
         fileName: file, content, skipInvalid: args.flags.has('skip-invalid'), actor: 'cli', today: dateOption(args, todayIn(org.time_zone)),
@@ -149,6 +181,32 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
         return 0;
       }
       throw new UsageError('Use "arflow report aging" or "arflow report dso".');
+    }
+    case 'export': {
+      checkKnown(args, ['from', 'to', 'format', 'all'], `export ${sub ?? ''}`);
+      const org = await resolveOrganisation(ctx.handle.db, ctx.orgSlug);
+      const range = { from: dateArg(args, 'from'), to: dateArg(args, 'to') };
+      const format = args.options.get('format') ?? 'csv';
+      if (sub === 'allocations' || sub === 'mutations') {
+        if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, not "${format}".`);
+        const text = await inOrg(ctx.handle.db, org.org_id, async (trx) => {
+          if (sub === 'allocations') {
+            const rows = await exportAllocations(trx, range);
+            return format === 'json' || ctx.json ? JSON.stringify(rows, null, 2) : toCsv(ALLOCATION_COLUMNS, rows);
+          }
+          const rows = await exportMutations(trx, { ...range, all: args.flags.has('all') });
+          return format === 'json' || ctx.json ? JSON.stringify(rows, null, 2) : toCsv(MUTATION_COLUMNS, rows);
+        });
+        ctx.io.out(text);
+        return 0;
+      }
+      if (sub === 'payments') {
+        if (format !== 'mt940') throw new UsageError('Use "arflow export payments --format mt940".');
+        const text = await inOrg(ctx.handle.db, org.org_id, (trx) => exportPaymentsMt940(trx, range));
+        ctx.io.out(text);
+        return 0;
+      }
+      throw new UsageError('Use "arflow export allocations|payments|mutations".');
     }
     case undefined:
     case 'help':

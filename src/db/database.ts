@@ -5,6 +5,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import type { Database } from './schema.ts';
 import * as foundation from './migrations/2026-11-22-0001-foundation.ts';
+import * as cashApplication from './migrations/2026-11-22-0002-cash-application.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -24,6 +25,7 @@ export interface DatabaseHandle {
 // NOTE: migrations are frozen and ordered by their dated names; add new ones, never edit old ones.
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0001-foundation': foundation,
+  '2026-11-22-0002-cash-application': cashApplication,
 };
 
 const INT8_OID = 20;

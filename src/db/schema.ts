@@ -23,7 +23,12 @@ export interface OrganisationTable {
   reference_sequence: Generated<bigint>;
   branding: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: Timestamp;
+  allocation_rule: Generated<AllocationRule>;
+  /** numeric(4,3): arrives as a string. */
+  match_threshold: ColumnType<string, string | undefined, string>;
 }
+
+export type AllocationRule = 'oldest_first' | 'overdue_first' | 'largest_first' | 'smallest_first';
 
 export interface AppUserTable {
   org_id: string;
@@ -170,7 +175,13 @@ export interface LedgerEntryTable {
   reason: string | null;
   created_by: string | null;
   created_at: Timestamp;
+  component: Generated<LedgerComponent>;
+  allocation_id: string | null;
+  exported_at: Date | null;
 }
+
+/** What part of the debt an entry concerns; payments go to costs, then interest, then principal. */
+export type LedgerComponent = 'principal' | 'costs' | 'interest';
 
 export interface EventTable {
   org_id: string;
@@ -204,6 +215,89 @@ export interface EmailSuppressionTable {
   created_at: Timestamp;
 }
 
+export interface BankAccountTable {
+  org_id: string;
+  bank_account_id: string;
+  iban: string;
+  currency: string;
+  name: string | null;
+  created_at: Timestamp;
+}
+
+export interface BankStatementTable {
+  org_id: string;
+  statement_id: string;
+  bank_account_id: string;
+  batch_id: string;
+  format: string;
+  external_id: string | null;
+  sequence_number: string | null;
+  currency: string;
+  opening_date: string | null;
+  opening_balance: bigint | null;
+  closing_date: string | null;
+  closing_balance: bigint | null;
+  continuity: 'first' | 'continuous' | 'gap' | 'overlap' | 'unknown';
+  continuity_detail: string | null;
+  transactions_new: number;
+  transactions_known: number;
+  created_at: Timestamp;
+}
+
+export interface BankTransactionTable {
+  org_id: string;
+  transaction_id: string;
+  bank_account_id: string;
+  statement_id: string;
+  fingerprint: string;
+  booking_date: string;
+  value_date: string | null;
+  amount: bigint;
+  currency: string;
+  bank_reference: string | null;
+  end_to_end_id: string | null;
+  counterparty_account: string | null;
+  counterparty_bic: string | null;
+  counterparty_name: string | null;
+  structured_reference: string | null;
+  remittance_info: string | null;
+  transaction_code: string | null;
+  is_return: boolean;
+  description: string;
+  source_line: number | null;
+  kind: 'credit' | 'debit' | 'return';
+  created_at: Timestamp;
+}
+
+export interface AllocationTable {
+  org_id: string;
+  allocation_id: string;
+  transaction_id: string;
+  debtor_id: string | null;
+  invoice_id: string | null;
+  amount: bigint;
+  currency: string;
+  rule: string;
+  /** numeric(4,3): arrives as a string. */
+  confidence: ColumnType<string, string | number, string | number>;
+  note: string | null;
+  reverses_allocation_id: string | null;
+  exported_at: Date | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface TransactionReviewTable {
+  org_id: string;
+  transaction_id: string;
+  reason: string;
+  suggestions: Json;
+  created_at: Timestamp;
+  resolved_at: Date | null;
+  resolution: 'accepted' | 'split' | 'rejected' | 'auto' | null;
+  resolved_by: string | null;
+}
+
 export interface Database {
   organisation: OrganisationTable;
   app_user: AppUserTable;
@@ -218,6 +312,11 @@ export interface Database {
   event: EventTable;
   check_result: CheckResultTable;
   email_suppression: EmailSuppressionTable;
+  bank_account: BankAccountTable;
+  bank_statement: BankStatementTable;
+  bank_transaction: BankTransactionTable;
+  allocation: AllocationTable;
+  transaction_review: TransactionReviewTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

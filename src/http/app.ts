@@ -21,6 +21,7 @@ import { parseAmount } from '../core/money.ts';
 import type { Organisation as OrganisationRow, Role } from '../db/schema.ts';
 import * as S from './schemas.ts';
 import * as P from './present.ts';
+import { registerCashAppRoutes } from './cashapp-routes.ts';
 
 export interface LocalCommandResult {
   exitCode: number;
@@ -55,7 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('principal', null);
   app.addSchema(S.Problem);
 
-  app.addContentTypeParser(['text/csv', 'application/xml', 'text/xml', 'application/octet-stream', 'text/plain'], { parseAs: 'buffer' }, (_req, body, done) => {
+  app.addContentTypeParser(['text/csv', 'application/xml', 'text/xml', 'application/octet-stream', 'text/plain', 'application/x-mt940'], { parseAs: 'buffer' }, (_req, body, done) => {
     done(null, body);
   });
 
@@ -484,6 +485,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/reports/dso', { schema: { tags: ['reports'], querystring: DateQuery, response: { 200: S.DsoReport, ...problemResponses } } }, async (request) =>
     scoped(request, 'viewer', async (trx, org, today) => P.presentDso(await dsoReport(trx, request.query.date ?? today, request.query.currency ?? org.currency))),
   );
+
+  registerCashAppRoutes(app, { db, now, auth, scoped, problems: problemResponses });
 
   if (options.local) {
     const local = options.local;

@@ -98,7 +98,7 @@ export type LedgerRow = Omit<LedgerEntry, 'org_id' | 'invoice_id'>;
 export async function getLedger(trx: Trx, invoiceId: string): Promise<LedgerRow[]> {
   return trx
     .selectFrom('ledger_entry')
-    .select(['entry_id', 'entry_type', 'amount', 'currency', 'booking_date', 'reverses_entry_id', 'counter_invoice_id', 'batch_id', 'reason', 'created_by', 'created_at'])
+    .select(['entry_id', 'entry_type', 'amount', 'currency', 'booking_date', 'reverses_entry_id', 'counter_invoice_id', 'batch_id', 'reason', 'created_by', 'created_at', 'component', 'allocation_id', 'exported_at'])
     .where('invoice_id', '=', invoiceId)
     .orderBy('created_at')
     .orderBy('entry_id')
