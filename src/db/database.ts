@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import type { Database } from './schema.ts';
 import * as foundation from './migrations/2026-11-22-0001-foundation.ts';
 import * as cashApplication from './migrations/2026-11-22-0002-cash-application.ts';
+import * as followup from './migrations/2026-11-22-0003-followup.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -26,6 +27,7 @@ export interface DatabaseHandle {
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0001-foundation': foundation,
   '2026-11-22-0002-cash-application': cashApplication,
+  '2026-11-22-0003-followup': followup,
 };
 
 const INT8_OID = 20;

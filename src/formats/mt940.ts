@@ -7,14 +7,14 @@
 // `:86:` wrapped in the middle of a code word, a `:61:` split over two lines, amounts without the
 // mandatory decimal comma, balances without a currency, German "30 February" value dates.
 // It is strict where a wrong guess would put wrong money in the books: an unreadable `:61:` or
-// balance, a new SWIFT message before the previous one was closed, or an account field `:25:`
-// in the middle of the statement lines all throw StatementFormatError naming the file and line.
+// balance, a new SWIFT message while the previous one is cut off (no closing balance, no `-}`), a
+// malformed tag such as `:9401:`, or an account field `:25:` among the statement lines all throw
+// StatementFormatError naming the file and line.
 //
-// One pass over the lines; every regex is anchored and works on one field, so the cost is linear
-// in the size of the file.
+// One pass over the lines; every regex is anchored and works on one line or field, so the cost is
+// linear in the size of the file, and each statement is converted as soon as the next one starts.
 
 import { isUtf8 } from 'node:buffer';
-import { daysInMonth, isValidDate } from '../core/dates.ts';
 import { IBAN_LENGTHS, isValidIban } from '../core/iban.ts';
 import { parseAmount } from '../core/money.ts';
 import { StatementFormatError, type BankStatement, type ParsedStatementFile, type StatementBalance, type StatementTransaction } from './statement.ts';
@@ -169,7 +169,10 @@ function newDraft(line: number): DraftStatement {
 class Mt940Reader {
   private readonly text: string;
   private readonly fileName: string;
-  private readonly drafts: DraftStatement[] = [];
+  private readonly statements: BankStatement[] = [];
+  /** The last statement started, converted when the next one starts. */
+  private draft: DraftStatement | null = null;
+  /** The statement fields now go to (null after a message's closing `-`). */
   private current: DraftStatement | null = null;
   private field: Field | null = null;
   private sawTag = false;
@@ -190,12 +193,24 @@ class Mt940Reader {
   }
 
   private readRaw(): string | null {
-    if (this.pos > this.text.length) return null;
-    let end = this.text.indexOf('\n', this.pos);
-    if (end < 0) end = this.text.length;
-    const line = stripControl(this.text.slice(this.pos, end));
+    const text = this.text;
+    if (this.pos > text.length) return null;
+    let start = this.pos;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
     this.pos = end + 1;
-    return line;
+    // control characters (CR, SOH, ETX) at either end; trailing spaces stay (text of a wrapped `:86:`)
+    while (end > start) {
+      const c = text.charCodeAt(end - 1);
+      if (c < 0x20 && c !== 0x09) end--;
+      else break;
+    }
+    while (start < end) {
+      const c = text.charCodeAt(start);
+      if (c < 0x20 && c !== 0x09) start++;
+      else break;
+    }
+    return text.slice(start, end);
   }
 
   private nextLine(): string | null {
@@ -224,7 +239,20 @@ class Mt940Reader {
     if (!this.sawTag) {
       throw new StatementFormatError(`${this.fileName} is not an MT940 file: it contains no MT940 field such as :20:, :25: or :61:.`);
     }
-    return this.drafts.map((d) => this.finish(d));
+    this.finishPrevious();
+    return this.statements;
+  }
+
+  /** A statement is complete once the next one starts: convert it now, so the drafts do not pile up. */
+  private addDraft(draft: DraftStatement): void {
+    this.finishPrevious();
+    this.draft = draft;
+    this.current = draft;
+  }
+
+  private finishPrevious(): void {
+    if (this.draft !== null) this.statements.push(this.finish(this.draft));
+    this.draft = null;
   }
 
   private handleLine(rawLine: string): void {
@@ -255,16 +283,17 @@ class Mt940Reader {
       this.endField();
       return;
     }
-    if (/^:9(40|42):$/.test(line)) {
-      // Rabobank's leading `:940:` line
-      this.endField();
-      return;
-    }
-    if (/^:[0-9A-Z]{3,}:/.test(line) && (this.field === null || !MULTILINE_TAGS.has(this.field.tag))) {
-      throw new StatementFormatError(`${this.fileName} line ${this.lineNo}: ${line.slice(0, 12)} is not a valid MT940 field tag.`, this.lineNo);
-    }
-
     const first = line.charCodeAt(0);
+    if (first === 58 /* : */) {
+      if (/^:9(40|42):$/.test(line)) {
+        // Rabobank's leading `:940:` line
+        this.endField();
+        return;
+      }
+      if (/^:[0-9A-Z]{3,}:/.test(line) && (this.field === null || !MULTILINE_TAGS.has(this.field.tag))) {
+        throw new StatementFormatError(`${this.fileName} line ${this.lineNo}: ${line.slice(0, 12)} is not a valid MT940 field tag.`, this.lineNo);
+      }
+    }
     if (first === 123 /* { */ || first === 125 /* } */) {
       this.handleBlocks(line);
       return;
@@ -311,9 +340,11 @@ class Mt940Reader {
     }
     const opensBlock1 = line.includes('{1:');
     const block4 = line.indexOf('{4:');
-    if ((opensBlock1 || block4 >= 0) && this.blockOpen && !this.blockTerminated && this.current !== null) {
+    // A missing `-}` alone is forgiven; a message that also lacks its closing balance was cut off.
+    const open = this.current;
+    if ((opensBlock1 || block4 >= 0) && this.blockOpen && !this.blockTerminated && open !== null && open.closing === null && open.floorCurrency === null) {
       throw new StatementFormatError(
-        `${this.fileName} line ${this.lineNo}: a new SWIFT message starts before the message that began on line ${this.blockLine} was closed with -}.`,
+        `${this.fileName} line ${this.lineNo}: a new SWIFT message starts before the message that began on line ${this.blockLine} ended (no closing balance :62F:, no -}).`,
         this.lineNo,
       );
     }
@@ -347,11 +378,12 @@ class Mt940Reader {
   }
 
   private statement(line: number): DraftStatement {
-    if (this.current === null) {
-      this.current = newDraft(line);
-      this.drafts.push(this.current);
+    let st = this.current;
+    if (st === null) {
+      st = newDraft(line);
+      this.addDraft(st);
     }
-    return this.current;
+    return st;
   }
 
   private applyField(field: Field): void {
@@ -361,8 +393,7 @@ class Mt940Reader {
       case '20': {
         const draft = newDraft(line);
         draft.statementId = value() || null;
-        this.current = draft;
-        this.drafts.push(draft);
+        this.addDraft(draft);
         return;
       }
       case '21':
@@ -370,8 +401,12 @@ class Mt940Reader {
         return;
       case '25':
       case '25P': {
-        const st = this.statement(line);
-        if (st.transactions.length > 0) {
+        let st = this.statement(line);
+        if (st.closing !== null || st.available !== null) {
+          // The next account's statement without a `:20:` of its own.
+          st = newDraft(line);
+          this.addDraft(st);
+        } else if (st.transactions.length > 0) {
           throw new StatementFormatError(
             `${this.fileName} line ${line}: an account field :25: appears among the statement lines of the statement that began on line ${st.line}.`,
             line,
@@ -405,8 +440,7 @@ class Mt940Reader {
           st.sequenceNumber = prev.sequenceNumber;
           st.accountNumber = prev.accountNumber;
           st.accountCurrency = prev.accountCurrency;
-          this.current = st;
-          this.drafts.push(st);
+          this.addDraft(st);
         }
         st.opening = this.balance(field);
         return;
@@ -625,36 +659,51 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return MONTH_DAYS[month - 1] ?? 31;
+}
+
 function fullYear(yy: number): number {
   return yy < 70 ? 2000 + yy : 1900 + yy;
 }
 
+/** Two digits at `at` as a number, or -1. */
+function twoDigits(s: string, at: number): number {
+  const a = s.charCodeAt(at) - 48;
+  const b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+function isoDate(year: number, month: number, day: number): string {
+  return `${year}-${pad2(month)}-${pad2(day)}`;
+}
+
 /** `YYMMDD` → `YYYY-MM-DD`. A day past the month's end (German `30 February` interest dates) becomes its last day. */
 function yymmdd(s: string): string | null {
-  if (!/^\d{6}$/.test(s)) return null;
-  const year = fullYear(Number(s.slice(0, 2)));
-  const month = Number(s.slice(2, 4));
-  let day = Number(s.slice(4, 6));
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  if (s.length !== 6) return null;
+  const yy = twoDigits(s, 0);
+  const month = twoDigits(s, 2);
+  const day = twoDigits(s, 4);
+  if (yy < 0 || month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const year = fullYear(yy);
   // NOTE: some German banks date interest on "30 February" (360-day convention); read it as the month's last day.
-  day = Math.min(day, daysInMonth(year, month));
-  return `${year}-${pad2(month)}-${pad2(day)}`;
+  return isoDate(year, month, Math.min(day, daysInMonth(year, month)));
 }
 
 /** Entry date `MMDD` in the value date's year, or the next/previous year across New Year. */
 function entryDateFor(valueDate: string, mmdd: string): string | null {
-  if (!/^\d{4}$/.test(mmdd)) return null;
-  const valueYear = Number(valueDate.slice(0, 4));
-  const valueMonth = Number(valueDate.slice(5, 7));
-  const month = Number(mmdd.slice(0, 2));
-  let day = Number(mmdd.slice(2, 4));
-  let year = valueYear;
+  const month = twoDigits(mmdd, 0);
+  const day = mmdd.length === 4 ? twoDigits(mmdd, 2) : -1;
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const valueMonth = twoDigits(valueDate, 5);
+  let year = Number(valueDate.slice(0, 4));
   // NOTE: REFERENCE.md §1.1 (`:61:` subfield 2) — infer the entry year from the value date around New Year.
   if (month === 1 && valueMonth === 12) year++;
   else if (month === 12 && valueMonth === 1) year--;
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-  day = Math.min(day, daysInMonth(year, month));
-  return isValidDate(year, month, day) ? `${year}-${pad2(month)}-${pad2(day)}` : null;
+  return isoDate(year, month, Math.min(day, daysInMonth(year, month)));
 }
 
 // ---------------------------------------------------------------------------------------------

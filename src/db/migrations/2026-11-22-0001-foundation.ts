@@ -248,15 +248,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
   `);
 
-  // NOTE: the open amount of an invoice is the sum of its ledger entries. It is kept on the invoice
-  // row by this statement-level trigger (set-based, so a bulk insert updates each invoice once);
-  // nothing else writes open_amount.
+  // NOTE: the open amount of an invoice is the sum of its ledger entries, kept on the invoice row
+  // by triggers, never written by the application. An invoice is born with its 'issued' entry in
+  // the same statement, so the row starts at amount_total (a BEFORE INSERT trigger) and the
+  // statement-level trigger adds every later entry, set-based: a bulk insert updates each invoice
+  // once, and a new invoice is not updated at all (an update would rewrite all its index entries).
   await runScript(db, `
+    CREATE FUNCTION invoice_open_at_issue() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      NEW.open_amount := NEW.amount_total;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER invoice_open_at_issue BEFORE INSERT ON invoice FOR EACH ROW EXECUTE FUNCTION invoice_open_at_issue();
+
     CREATE FUNCTION ledger_entry_apply() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       UPDATE invoice i SET open_amount = i.open_amount + s.total
-      FROM (SELECT org_id, invoice_id, sum(amount) AS total FROM new_entries GROUP BY org_id, invoice_id) s
-      WHERE i.org_id = s.org_id AND i.invoice_id = s.invoice_id;
+      FROM (SELECT org_id, invoice_id, sum(amount) AS total FROM new_entries WHERE entry_type <> 'issued' GROUP BY org_id, invoice_id) s
+      WHERE i.org_id = s.org_id AND i.invoice_id = s.invoice_id AND s.total <> 0;
       RETURN NULL;
     END $$;
     CREATE TRIGGER ledger_entry_apply AFTER INSERT ON ledger_entry

@@ -116,7 +116,8 @@ export async function runDebtorChecks(trx: Trx, orgId: string, debtorIds: readon
         sql<string[]>`coalesce((SELECT array_agg(email) FROM debtor_contact c WHERE c.org_id = debtor.org_id AND c.debtor_id = debtor.debtor_id AND email IS NOT NULL), '{}')`.as('emails'),
         sql<string[]>`coalesce((SELECT array_agg(phone) FROM debtor_contact c WHERE c.org_id = debtor.org_id AND c.debtor_id = debtor.debtor_id AND phone IS NOT NULL), '{}')`.as('phones'),
         sql<string[]>`coalesce((SELECT array_agg(iban) FROM debtor_bank_account b WHERE b.org_id = debtor.org_id AND b.debtor_id = debtor.debtor_id), '{}')`.as('ibans'),
-        sql<bigint>`coalesce((SELECT sum(open_amount) FROM invoice i WHERE i.org_id = debtor.org_id AND i.debtor_id = debtor.debtor_id AND i.currency = ${currency}), 0)::int8`.as('open_total'),
+        // The open total only matters against a credit limit.
+        sql<bigint>`CASE WHEN debtor.credit_limit IS NULL THEN 0 ELSE coalesce((SELECT sum(open_amount) FROM invoice i WHERE i.org_id = debtor.org_id AND i.debtor_id = debtor.debtor_id AND i.currency = ${currency}), 0) END::int8`.as('open_total'),
       ])
       .where('debtor_id', 'in', ids)
       .execute();
@@ -158,6 +159,10 @@ export async function runDebtorChecks(trx: Trx, orgId: string, debtorIds: readon
  */
 async function recordInvoiceChecks(trx: Trx, debtorIds: readonly string[]): Promise<void> {
   if (debtorIds.length === 0) return;
+  // Nothing to record or to clear: no debtor here demands a PO or has a credit limit, and no invoice failed before.
+  const needed = await sql<{ yes: boolean }>`SELECT EXISTS (SELECT 1 FROM debtor WHERE debtor_id = ANY(${[...debtorIds]}::text[]) AND (requires_po OR credit_limit IS NOT NULL))
+    OR EXISTS (SELECT 1 FROM check_result WHERE subject_type = 'invoice') AS yes`.execute(trx);
+  if (!needed.rows[0]?.yes) return;
   await sql`
     DELETE FROM check_result c USING invoice i
     WHERE c.subject_type = 'invoice' AND c.org_id = i.org_id AND c.subject_id = i.invoice_id AND i.debtor_id = ANY(${[...debtorIds]}::text[])
@@ -171,12 +176,13 @@ async function recordInvoiceChecks(trx: Trx, debtorIds: readonly string[]): Prom
     FROM (
       SELECT i.org_id, i.invoice_id, array_remove(ARRAY[
         CASE WHEN d.requires_po AND coalesce(i.po_number, '') = '' THEN 'po_number_present' END,
-        CASE WHEN cr.failed_codes @> ARRAY['credit_limit'] AND i.open_amount > 0 THEN 'credit_limit' END
+        CASE WHEN i.open_amount > 0 AND d.credit_limit IS NOT NULL AND EXISTS (
+          SELECT 1 FROM check_result cr WHERE cr.org_id = d.org_id AND cr.subject_type = 'debtor' AND cr.subject_id = d.debtor_id
+            AND cr.failed_codes @> ARRAY['credit_limit']) THEN 'credit_limit' END
       ], NULL) AS codes
       FROM invoice i
       JOIN debtor d ON d.org_id = i.org_id AND d.debtor_id = i.debtor_id
-      LEFT JOIN check_result cr ON cr.org_id = d.org_id AND cr.subject_type = 'debtor' AND cr.subject_id = d.debtor_id
-      WHERE i.debtor_id = ANY(${[...debtorIds]}::text[]) AND i.kind = 'invoice'
+      WHERE i.debtor_id = ANY(${[...debtorIds]}::text[]) AND i.kind = 'invoice' AND (d.requires_po OR d.credit_limit IS NOT NULL)
     ) i
     WHERE cardinality(codes) > 0
   `.execute(trx);

@@ -67,13 +67,24 @@ const COLUMN_TYPES: Record<(typeof COLUMNS)[number], string> = {
   project_reference: 'text', payment_reference: 'text', generated_reference: 'text', related_number: 'text',
 };
 
+const phoneCache = new Map<string, string>();
+
+/** E.164 where the number is valid, else as written (the phone check reports it). Cached: a debtor's number repeats on every row. */
+function e164OrRaw(phone: string, country: string): string {
+  const key = `${country}|${phone}`;
+  let v = phoneCache.get(key);
+  if (v === undefined) {
+    const p = normalizePhone(phone, country);
+    v = p.ok ? p.e164 : phone;
+    if (phoneCache.size > 100_000) phoneCache.clear();
+    phoneCache.set(key, v);
+  }
+  return v;
+}
+
 function toStagingRow(inv: InvoiceInput, org: Organisation): (string | null)[] {
   const due = inv.dueDate ?? (inv.kind === 'credit_note' ? inv.issueDate : addDays(inv.issueDate, org.payment_terms_days));
-  let phone = inv.debtor.phone;
-  if (phone) {
-    const p = normalizePhone(phone, inv.debtor.country ?? org.country);
-    if (p.ok) phone = p.e164;
-  }
+  const phone = inv.debtor.phone ? e164OrRaw(inv.debtor.phone, inv.debtor.country ?? org.country) : null;
   const country = inv.debtor.country ?? org.country;
   const postalCode = country === 'NL' && inv.debtor.postalCode ? (normalizeDutchPostcode(inv.debtor.postalCode) ?? inv.debtor.postalCode) : inv.debtor.postalCode;
   return [
@@ -167,6 +178,8 @@ export async function importParsedInvoices(
 
   try {
     await inOrg(db, org.org_id, async (trx) => {
+      // Large imports sort and hash in memory rather than on disk.
+      if (parsed.invoices.length > 10_000) await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
       await loadStaging(trx, parsed.invoices.map((inv) => toStagingRow(inv, org)));
 
       const conflicts = await findConflicts(trx);
