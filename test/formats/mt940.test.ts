@@ -112,7 +112,7 @@ const INTENTIONALLY_BROKEN: Readonly<Record<string, { reason: string; message: R
   },
   'zilverline-mt940/knab_knab_invalid.txt': {
     reason: 'the first message never ends (no :62F:, no -}) before the next {1: block (zilverline: InvalidFileContentError)',
-    message: /line 9: a new SWIFT message starts before the message that began on line 1 was closed/,
+    message: /line 9: a new SWIFT message starts before the message that began on line 1 ended \(no closing balance :62F:, no -\}\)/,
     line: 9,
   },
   'wolph-mt940/betterplace_sepa_snippet_broken.sta': {
@@ -1366,6 +1366,27 @@ void test('Latin-1 / windows-1252 bytes when the file is not UTF-8', () => {
   assert.equal(tx(st(parseMt940(latin, 'latin.sta'), 0), 0).description, 'Café Müller €5');
   assert.equal(tx(st(parseMt940(Buffer.from(text, 'utf8'), 'utf8.sta'), 0), 0).description, 'Café Müller €5');
   assert.equal(tx(st(parseMt940(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]), 'bom.sta'), 0), 0).description, 'Café Müller €5');
+});
+
+void test('SWIFT messages: a missing -} is forgiven when the statement is complete, not when it was cut off', () => {
+  const message = (n: number, closing: boolean) =>
+    [`{1:F01KNABNL2HAXXX0000000000}{2:I940KNABNL2HXXXXN3020}{4:`, `:20:S${n}`, ':25:NL92KNAB0123123123', ':28C:1/1', ':60F:C250313EUR10,00', ':61:2503140314D1,NTRFNONREF', closing ? ':62F:C250314EUR9,00' : ''].filter(Boolean);
+  const complete = [...message(1, true), ...message(2, true), '-}'].join('\r\n');
+  assert.deepEqual(parseMt940(complete, 'blocks.sta').statements.map((s) => [s.statementId, amt(s.closingBalance)]), [['S1', '9.00'], ['S2', '9.00']]);
+  const cut = [...message(1, false), ...message(2, true), '-}'].join('\r\n');
+  assert.throws(() => parseMt940(cut, 'cut.sta'), (e: unknown) => e instanceof StatementFormatError && e.line === 7);
+});
+
+void test('statements without :20: are told apart by :25: and :60F:', () => {
+  const text = [':25:NL91ABNA0417164300', ':60F:C250313EUR1,00', ':61:250314C1,00NTRF', ':62F:C250314EUR2,00', ':25:123456789', ':60F:C250313EUR5,00', ':62F:C250314EUR5,00', ':60M:C250314EUR5,00', ':62F:C250315EUR5,00'].join('\n');
+  assert.deepEqual(
+    parseMt940(text, 'x.sta').statements.map((s) => [s.accountNumber, amt(s.openingBalance), amt(s.closingBalance), s.transactions.length]),
+    [
+      ['NL91ABNA0417164300', '1.00', '2.00', 1],
+      ['123456789', '5.00', '5.00', 0],
+      ['123456789', '5.00', '5.00', 0],
+    ],
+  );
 });
 
 void test('a transaction without :86: has an empty description', () => {

@@ -27,7 +27,7 @@ export async function exportPaymentsMt940(trx: Trx, range: DateRange): Promise<s
     WHERE t.kind = 'credit'
       AND (${range.from ?? null}::date IS NULL OR t.booking_date >= ${range.from ?? null}::date)
       AND (${range.to ?? null}::date IS NULL OR t.booking_date <= ${range.to ?? null}::date)
-    ORDER BY b.iban, t.booking_date, t.created_at, t.transaction_id
+    ORDER BY b.iban, t.booking_date, t.statement_id, t.source_line, t.transaction_id
   `.execute(trx);
   const byAccount = new Map<string, typeof rows.rows>();
   for (const r of rows.rows) byAccount.set(`${r.iban}|${r.account_currency}`, [...(byAccount.get(`${r.iban}|${r.account_currency}`) ?? []), r]);
