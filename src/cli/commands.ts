@@ -15,6 +15,7 @@ import * as P from '../http/present.ts';
 import { importStatementFile } from '../modules/cashapp/statement-import.ts';
 import { ALLOCATION_COLUMNS, MUTATION_COLUMNS, exportAllocations, exportMutations, toCsv } from '../modules/cashapp/exports.ts';
 import { exportPaymentsMt940 } from '../modules/cashapp/payments-export.ts';
+import { runFollowup, type RunResult } from '../modules/followup/daily-run.ts';
 
 export interface Io {
   out(text: string): void;
@@ -46,6 +47,9 @@ Commands:
   export mutations [--from D] [--to D] [--format csv|json] [--all]   (--all: again, also what was exported)
   report aging [--date D]                    aging buckets per debtor and totals
   report dso [--date D]                      DSO, countback method
+  followup run [--date D] [--dry-run]        the follow-up engine for day D: messages, tasks, charges, hand-overs
+  law costs --country NL|BE --principal AMOUNT [--consumer] [--vat-rate 21]
+  law interest --country NL|BE --kind commercial|statutory --principal AMOUNT --from D --to D
   openapi                                    print the OpenAPI document
 
 Database: --db, else DATABASE_URL, else ARFLOW_DATA_DIR, else ./data/arflow (embedded PGlite).
@@ -80,6 +84,17 @@ function readInputFile(cwd: string, file: string): Buffer {
     if (e instanceof AppError) throw e;
     throw new AppError('invalid_file', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
   }
+}
+
+export function presentRun(r: RunResult, currency: string) {
+  const money = (v: bigint) => formatAmount(v, currency);
+  return {
+    date: r.date, dry_run: r.dryRun, run_id: r.runId, invoices_considered: r.invoicesConsidered, executed: r.executed, skipped: r.skipped, deferred: r.deferred,
+    messages: r.messages.map((m) => ({ debtor_id: m.debtorId, debtor_number: m.debtorNumber, step: m.stepKey, kind: m.kind, template: m.template, channels: m.channels, invoices: m.invoices, amount: money(m.amount), deadline: m.deadline, stated_costs: m.statedCosts === null ? null : money(m.statedCosts) })),
+    tasks: r.tasks.map((t) => ({ debtor_id: t.debtorId, debtor_number: t.debtorNumber, kind: t.kind, title: t.title, assignee_role: t.assigneeRole, due_date: t.dueDate, invoices: t.invoices })),
+    charges: r.charges.map((c) => ({ invoice_number: c.invoiceNumber, costs: money(c.costs), interest: money(c.interest), rule: c.rule })),
+    handovers: r.handovers, promises_kept: r.promisesKept, promises_broken: r.promisesBroken,
+  };
 }
 
 function emit(ctx: CommandContext, json: unknown, text: string): void {
@@ -181,6 +196,24 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
         return 0;
       }
       throw new UsageError('Use "arflow report aging" or "arflow report dso".');
+    }
+    case 'followup': {
+      if (sub !== 'run') throw new UsageError('Use "arflow followup run [--date D] [--dry-run]".');
+      checkKnown(args, ['date', 'dry-run'], 'followup run');
+      const org = await resolveOrganisation(ctx.handle.db, ctx.orgSlug);
+      const date = dateOption(args, todayIn(org.time_zone));
+      const r = await runFollowup(ctx.handle.db, org, { date, dryRun: args.flags.has('dry-run'), actor: 'cli' });
+      const money = (v: bigint) => formatAmount(v, org.currency);
+      const lines = [
+        `Follow-up ${r.dryRun ? 'dry run' : 'run'} for ${r.date}: ${r.invoicesConsidered} open invoices in follow-up; ${r.executed} steps ${r.dryRun ? 'would run' : 'ran'}, ${r.skipped} superseded, ${r.deferred} deferred to a later day.`,
+        ...r.messages.map((m) => `  message  ${m.debtorNumber} ${m.debtorName}: ${m.template} by ${m.channels.join('/')} for ${m.invoices.join(', ')} (${money(m.amount)})${m.deadline ? `, pay by ${m.deadline}` : ''}${m.statedCosts !== null ? `, costs stated ${money(m.statedCosts)}` : ''}`),
+        ...r.tasks.map((t) => `  task     ${t.debtorNumber}: ${t.title} (${t.assigneeRole}, due ${t.dueDate}) for ${t.invoices.join(', ')}`),
+        ...r.charges.map((c) => `  charge   ${c.invoiceNumber}: costs ${money(c.costs)}, interest ${money(c.interest)} (${c.rule})`),
+        ...r.handovers.map((h) => `  handover ${h}`),
+        ...(r.promisesBroken || r.promisesKept ? [`  promises: ${r.promisesKept} kept, ${r.promisesBroken} broken`] : []),
+      ];
+      emit(ctx, presentRun(r, org.currency), lines.join('\n'));
+      return 0;
     }
     case 'export': {
       checkKnown(args, ['from', 'to', 'format', 'all'], `export ${sub ?? ''}`);

@@ -7,6 +7,7 @@ import { buildDemo } from '../modules/demo/demo.ts';
 import { parseArgs, UsageError, checkKnown, type ParsedArgs } from './args.ts';
 import { executeCommand, USAGE, type Io } from './commands.ts';
 import { readOwner, tryAcquire, type OwnerInfo } from './data-folder-lock.ts';
+import { lawCommand } from './law-command.ts';
 
 const DEFAULT_DATA_DIR = './data/arflow';
 
@@ -114,6 +115,7 @@ export async function runCli(argv: string[]): Promise<number> {
       io.out(USAGE);
       return 0;
     }
+    if (command === 'law') return await lawCommand(args, io, json);
     if (command === 'openapi') {
       const app = await buildApp({ handle: { db: null as never, kind: 'pglite', location: '', pglite: null, pool: null, close: () => Promise.resolve() } });
       await app.ready();

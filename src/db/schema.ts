@@ -147,6 +147,7 @@ export interface InvoiceTable {
   original_document: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  collection_status: 'in_collection' | null;
 }
 
 export type LedgerEntryType =
@@ -298,6 +299,126 @@ export interface TransactionReviewTable {
   resolved_by: string | null;
 }
 
+export interface SegmentTable {
+  org_id: string;
+  segment_id: string;
+  code: string;
+  name: string;
+  position: number;
+  rules: Json;
+  excluded: boolean;
+  tone: string;
+  allocation_rule: AllocationRule | null;
+  created_at: Timestamp;
+}
+
+export interface WorkflowTable {
+  org_id: string;
+  workflow_id: string;
+  segment_id: string;
+  version: number;
+  steps: Json;
+  active: boolean;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface FollowupRunTable {
+  org_id: string;
+  run_id: string;
+  run_date: string;
+  dry_run: boolean;
+  summary: Json;
+  started_at: Timestamp;
+  finished_at: Date | null;
+}
+
+export interface FollowupExecutionTable {
+  org_id: string;
+  execution_id: string;
+  invoice_id: string;
+  debtor_id: string;
+  workflow_id: string;
+  step_key: string;
+  step_type: string;
+  due_date: string;
+  run_date: string;
+  run_id: string;
+  status: 'done' | 'skipped';
+  detail: string | null;
+  task_id: string | null;
+  message_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface TaskTable {
+  org_id: string;
+  task_id: string;
+  debtor_id: string;
+  invoice_ids: string[];
+  kind: string;
+  step_key: string | null;
+  title: string;
+  assignee_role: 'account_manager' | 'credit_controller';
+  assignee_user_id: string | null;
+  due_date: string;
+  status: Generated<'open' | 'done'>;
+  outcome: string | null;
+  outcome_data: Json | null;
+  created_at: Timestamp;
+  completed_at: Date | null;
+  completed_by: string | null;
+}
+
+export interface OutboxMessageTable {
+  org_id: string;
+  message_id: string;
+  debtor_id: string;
+  invoice_ids: string[];
+  kind: string;
+  step_key: string | null;
+  template: string;
+  tone: string;
+  language: string;
+  channels: string[];
+  channel: string | null;
+  idempotency_key: string;
+  amount_total: bigint;
+  currency: string;
+  costs_charged: Generated<bigint>;
+  status: Generated<'queued' | 'rendered' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'cancelled'>;
+  scheduled_for: string;
+  data: Json;
+  created_at: Timestamp;
+}
+
+export interface PaymentPromiseTable {
+  org_id: string;
+  promise_id: string;
+  debtor_id: string;
+  invoice_ids: string[];
+  promised_date: string;
+  grace_days: Generated<number>;
+  status: Generated<'open' | 'kept' | 'broken'>;
+  task_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  settled_at: Date | null;
+}
+
+export interface DisputeTable {
+  org_id: string;
+  dispute_id: string;
+  invoice_id: string;
+  debtor_id: string;
+  reason: string;
+  status: Generated<'open' | 'resolved'>;
+  resolution: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  resolved_at: Date | null;
+}
+
 export interface Database {
   organisation: OrganisationTable;
   app_user: AppUserTable;
@@ -317,6 +438,14 @@ export interface Database {
   bank_transaction: BankTransactionTable;
   allocation: AllocationTable;
   transaction_review: TransactionReviewTable;
+  segment: SegmentTable;
+  workflow: WorkflowTable;
+  followup_run: FollowupRunTable;
+  followup_execution: FollowupExecutionTable;
+  task: TaskTable;
+  outbox_message: OutboxMessageTable;
+  payment_promise: PaymentPromiseTable;
+  dispute: DisputeTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

@@ -22,6 +22,7 @@ import type { Organisation as OrganisationRow, Role } from '../db/schema.ts';
 import * as S from './schemas.ts';
 import * as P from './present.ts';
 import { registerCashAppRoutes } from './cashapp-routes.ts';
+import { registerFollowupRoutes } from './followup-routes.ts';
 
 export interface LocalCommandResult {
   exitCode: number;
@@ -487,6 +488,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   registerCashAppRoutes(app, { db, now, auth, scoped, problems: problemResponses });
+  registerFollowupRoutes(app, { db, now, auth, scoped, problems: problemResponses });
 
   if (options.local) {
     const local = options.local;

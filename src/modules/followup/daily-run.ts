@@ -1,0 +1,394 @@
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../db/database.ts';
+import { inOrg } from '../../db/database.ts';
+import type { Organisation } from '../../db/schema.ts';
+import { newId } from '../../core/ids.ts';
+import { addDays } from '../../core/dates.ts';
+import { parseAmount } from '../../core/money.ts';
+import { nextBusinessDay } from '../../core/holidays.ts';
+import { fourteenDayLetterDeadline, wikCollectionCosts } from '../../core/law/nl.ts';
+import { beConsumerDamages } from '../../core/law/be.ts';
+import { ensureDefaultSegments, loadSegments, segmentOfDebtorSql, type SegmentWithWorkflow } from './segments.ts';
+import { computeCharge } from './charges.ts';
+import type { WorkflowStep } from './workflow.ts';
+
+// The daily run: for every open invoice, the steps of its debtor's segment workflow that are due
+// on the run date and were never executed for it. Set-based: the due steps are found in one query
+// over all open invoices; the unique key (invoice, step) and a per-organisation lock make a rerun,
+// an overlapping run or a rerun after a crash harmless. After days without a run only the latest
+// due step of an invoice is executed (the earlier ones are recorded as skipped), and a debtor gets
+// at most one message a day, listing every invoice at that level.
+
+export interface RunOptions {
+  date: string;
+  dryRun?: boolean;
+  actor?: string;
+}
+
+export interface PlannedMessage {
+  debtorId: string;
+  debtorNumber: string;
+  debtorName: string;
+  stepKey: string;
+  kind: string;
+  template: string;
+  channels: string[];
+  invoices: string[];
+  amount: bigint;
+  deadline: string | null;
+  statedCosts: bigint | null;
+}
+
+export interface PlannedTask {
+  debtorId: string;
+  debtorNumber: string;
+  kind: string;
+  title: string;
+  assigneeRole: string;
+  dueDate: string;
+  invoices: string[];
+}
+
+export interface PlannedCharge {
+  invoiceNumber: string;
+  costs: bigint;
+  interest: bigint;
+  rule: string;
+}
+
+export interface RunResult {
+  date: string;
+  dryRun: boolean;
+  runId: string | null;
+  invoicesConsidered: number;
+  executed: number;
+  skipped: number;
+  deferred: number;
+  messages: PlannedMessage[];
+  tasks: PlannedTask[];
+  charges: PlannedCharge[];
+  handovers: string[];
+  promisesBroken: number;
+  promisesKept: number;
+}
+
+class Rollback extends Error {}
+
+/** Every day of a range simulated in one transaction that is rolled back: what the workflows will do. */
+export async function forecastFollowup(db: Db, org: Organisation, range: { from: string; to: string }): Promise<RunResult[]> {
+  const days: RunResult[] = [];
+  try {
+    await inOrg(db, org.org_id, async (trx) => {
+      for (let d = range.from; d <= range.to; d = addDays(d, 1)) days.push(await runInTransaction(trx, org, { date: d, dryRun: true }));
+      throw new Rollback();
+    });
+  } catch (e) {
+    if (!(e instanceof Rollback)) throw e;
+  }
+  return days;
+}
+
+interface DueRow {
+  invoice_id: string;
+  number: string;
+  debtor_id: string;
+  debtor_number: string;
+  debtor_name: string;
+  debtor_kind: 'business' | 'consumer';
+  debtor_language: string | null;
+  account_manager_user_id: string | null;
+  workflow_id: string;
+  segment_id: string;
+  step_key: string;
+  step_rank: number;
+  step_date: string;
+  open_amount: bigint;
+  principal_open: bigint;
+  due_date: string;
+  currency: string;
+}
+
+export async function runFollowup(db: Db, org: Organisation, options: RunOptions): Promise<RunResult> {
+  let result: RunResult | null = null;
+  try {
+    await inOrg(db, org.org_id, async (trx) => {
+      result = await runInTransaction(trx, org, options);
+      if (options.dryRun) throw new Rollback();
+    });
+  } catch (e) {
+    if (!(e instanceof Rollback)) throw e;
+  }
+  return result!;
+}
+
+/** The run's work inside the caller's transaction (a forecast runs several days in one, then rolls back). */
+export async function runInTransaction(trx: Trx, org: Organisation, options: RunOptions): Promise<RunResult> {
+  const date = options.date;
+  const actor = options.actor ?? 'followup';
+  // NOTE: one run per organisation at a time: a second waits, then finds the first one's work done.
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`followup:${org.org_id}`}))`.execute(trx);
+  await ensureDefaultSegments(trx, org.org_id);
+  // A forecast runs several days in one transaction: the previous day's work tables go first.
+  await sql`DROP TABLE IF EXISTS fu_step, fu_invoice, fu_bday`.execute(trx);
+  const segments = (await loadSegments(trx)).filter((s) => s.workflowId !== null);
+  const runId = newId('run');
+  const result: RunResult = {
+    date, dryRun: Boolean(options.dryRun), runId: options.dryRun ? null : runId, invoicesConsidered: 0, executed: 0, skipped: 0, deferred: 0,
+    messages: [], tasks: [], charges: [], handovers: [], promisesBroken: 0, promisesKept: 0,
+  };
+  await trx.insertInto('followup_run').values({ org_id: org.org_id, run_id: runId, run_date: date, dry_run: Boolean(options.dryRun), summary: '{}' }).execute();
+  await settlePromises(trx, org, date, result);
+
+  // The steps of every active workflow, as rows.
+  const stepRows = segments.flatMap((s) => s.steps.map((step, rank) => ({ s, step, rank })));
+  if (stepRows.length === 0) return finish(trx, org, runId, result);
+  const col = <T>(f: (r: (typeof stepRows)[number]) => T) => stepRows.map(f);
+  await sql`
+    CREATE TEMP TABLE fu_step ON COMMIT DROP AS
+    SELECT * FROM unnest(
+      ${col((r) => r.s.segmentId)}::text[], ${col((r) => r.s.workflowId)}::text[], ${col((r) => r.step.key)}::text[], ${col((r) => r.rank)}::int4[],
+      ${col((r) => r.step.type)}::text[], ${col((r) => r.step.anchor)}::text[], ${col((r) => r.step.offsetDays)}::int4[], ${col((r) => r.step.businessDays ?? false)}::bool[],
+      ${col((r) => (r.step.conditions?.minOpenAmount ? (parseAmount(r.step.conditions.minOpenAmount, org.currency) ?? 0n).toString() : null))}::int8[],
+      ${col((r) => r.step.conditions?.debtorKind ?? null)}::text[], ${col((r) => r.step.conditions?.afterStep ?? null)}::text[],
+      ${col((r) => r.step.conditions?.afterOutcome?.step ?? null)}::text[], ${col((r) => r.step.conditions?.afterOutcome?.outcome ?? null)}::text[]
+    ) AS s(segment_id, workflow_id, step_key, step_rank, step_type, anchor, offset_days, business_days, min_open, debtor_kind, after_step, after_outcome_step, after_outcome)
+  `.execute(trx);
+
+  // Open invoices in follow-up with their segment: not disputed, not in collection, no promise running.
+  await sql`
+    CREATE TEMP TABLE fu_invoice ON COMMIT DROP AS
+    SELECT i.invoice_id, i.number, i.debtor_id, d.number AS debtor_number, d.name AS debtor_name, d.kind AS debtor_kind, d.language AS debtor_language,
+      d.account_manager_user_id, i.issue_date, i.due_date, i.open_amount, i.currency, seg.segment_id
+    FROM invoice i
+    JOIN debtor d ON d.org_id = i.org_id AND d.debtor_id = i.debtor_id
+    LEFT JOIN LATERAL (SELECT sum(o.open_amount) AS open_total FROM invoice o WHERE o.org_id = d.org_id AND o.debtor_id = d.debtor_id AND o.currency = ${org.currency}) t ON true
+    CROSS JOIN LATERAL (SELECT ${segmentOfDebtorSql(segments, org.currency)} AS segment_id) seg
+    WHERE i.kind = 'invoice' AND i.open_amount > 0 AND i.collection_status IS NULL AND i.issue_date <= ${date}::date
+      AND seg.segment_id = ANY(${segments.filter((s) => !s.excluded).map((s) => s.segmentId)}::text[])
+      AND NOT EXISTS (SELECT 1 FROM dispute x WHERE x.org_id = i.org_id AND x.invoice_id = i.invoice_id AND x.status = 'open')
+      AND NOT EXISTS (SELECT 1 FROM payment_promise p WHERE p.org_id = i.org_id AND p.status = 'open' AND i.invoice_id = ANY(p.invoice_ids)
+                        AND p.promised_date + p.grace_days >= ${date}::date)
+  `.execute(trx);
+  const considered = await sql<{ n: bigint }>`SELECT count(*) AS n FROM fu_invoice`.execute(trx);
+  result.invoicesConsidered = Number(considered.rows[0]?.n ?? 0n);
+
+  // Business days, for the steps that move off weekends and holidays.
+  const range = await sql<{ lo: string | null }>`SELECT min(least(issue_date, due_date)) - 400 AS lo FROM fu_invoice`.execute(trx);
+  const from = range.rows[0]?.lo ?? date;
+  const days: string[] = [];
+  const next: string[] = [];
+  for (let d = from; d <= addDays(date, 1); d = addDays(d, 1)) {
+    days.push(d);
+    next.push(nextBusinessDay(d, org.country));
+  }
+  await sql`CREATE TEMP TABLE fu_bday ON COMMIT DROP AS SELECT * FROM unnest(${days}::date[], ${next}::date[]) AS b(d, next_bd)`.execute(trx);
+
+  // Every step due today or before and never executed for the invoice, conditions checked.
+  const due = await sql<DueRow>`
+    SELECT f.invoice_id, f.number, f.debtor_id, f.debtor_number, f.debtor_name, f.debtor_kind, f.debtor_language, f.account_manager_user_id,
+      s.workflow_id, f.segment_id, s.step_key, s.step_rank, x.step_date, f.open_amount, f.due_date, f.currency,
+      f.open_amount - coalesce((SELECT sum(e.amount) FROM ledger_entry e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.component <> 'principal'), 0)::int8 AS principal_open
+    FROM fu_invoice f
+    JOIN fu_step s ON s.segment_id = f.segment_id
+    CROSS JOIN LATERAL (SELECT (CASE s.anchor WHEN 'due_date' THEN f.due_date ELSE f.issue_date END) + s.offset_days AS raw) r
+    LEFT JOIN fu_bday b ON s.business_days AND b.d = r.raw
+    CROSS JOIN LATERAL (SELECT coalesce(b.next_bd, r.raw) AS step_date) x
+    WHERE x.step_date <= ${date}::date
+      AND NOT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = s.step_key)
+      AND (s.min_open IS NULL OR f.open_amount >= s.min_open)
+      AND (s.debtor_kind IS NULL OR f.debtor_kind = s.debtor_kind)
+      AND (s.after_step IS NULL OR EXISTS (
+        SELECT 1 FROM followup_execution e LEFT JOIN outbox_message m ON m.org_id = e.org_id AND m.message_id = e.message_id
+        WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = s.after_step AND e.status = 'done'
+          AND (m.data->>'deadline' IS NULL OR (m.data->>'deadline')::date < ${date}::date)))
+      AND (s.after_outcome_step IS NULL OR EXISTS (
+        SELECT 1 FROM followup_execution e JOIN task t ON t.org_id = e.org_id AND t.task_id = e.task_id
+        WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = s.after_outcome_step AND t.outcome = s.after_outcome))
+    ORDER BY f.debtor_id, f.invoice_id, s.step_rank
+  `.execute(trx);
+
+  // Per invoice the steps due on the latest date run; earlier ones are superseded (catching up after
+  // days without a run never floods a debtor). Charges are never superseded: costs and interest due
+  // are booked even when a later step is due as well.
+  const segmentById = new Map(segments.map((s) => [s.segmentId, s]));
+  const stepOf = (r: DueRow): WorkflowStep => segmentById.get(r.segment_id)!.steps[r.step_rank]!;
+  const byInvoice = new Map<string, DueRow[]>();
+  for (const row of due.rows) byInvoice.set(row.invoice_id, [...(byInvoice.get(row.invoice_id) ?? []), row]);
+  const chosen: DueRow[] = [];
+  const superseded: DueRow[] = [];
+  for (const rows of byInvoice.values()) {
+    const latestDate = rows.reduce((m, r) => (r.step_date > m ? r.step_date : m), '');
+    for (const r of rows) {
+      if (r.step_date === latestDate || stepOf(r).type === 'charge') chosen.push(r);
+      else superseded.push(r);
+    }
+  }
+
+  // One message a day per debtor: the highest step wins, deferring the other invoices' messages.
+  const alreadyToday = new Set(
+    (await trx.selectFrom('outbox_message').select('debtor_id').where('scheduled_for', '=', date).execute()).map((r) => r.debtor_id),
+  );
+  const messageRows = chosen.filter((r) => ['message', 'formal_notice'].includes(stepOf(r).type));
+  const byDebtor = new Map<string, DueRow[]>();
+  for (const r of messageRows) byDebtor.set(r.debtor_id, [...(byDebtor.get(r.debtor_id) ?? []), r]);
+  const deferred = new Set<string>();
+  const executions: { row: DueRow; status: 'done' | 'skipped'; detail: string | null; messageId: string | null; taskId: string | null }[] = [];
+  const rankOf = (r: DueRow) => (stepOf(r).type === 'formal_notice' ? 1000 : 0) + r.step_rank;
+  for (const [debtorId, rows] of byDebtor) {
+    if (alreadyToday.has(debtorId)) {
+      for (const r of rows) deferred.add(r.invoice_id);
+      continue;
+    }
+    // NOTE: a 14-day letter or formal notice outranks a reminder; among equals the later step wins.
+    const top = rows.reduce((a, b) => (rankOf(b) > rankOf(a) ? b : a));
+    const level = rows.filter((r) => r.step_key === top.step_key);
+    for (const r of rows) if (r.step_key !== top.step_key) deferred.add(r.invoice_id);
+    const step = stepOf(top);
+    const segment = segmentById.get(top.segment_id)!;
+    const messageId = newId('msg');
+    const amount = level.reduce((s, r) => s + r.open_amount, 0n);
+    const principal = level.reduce((s, r) => s + r.principal_open, 0n);
+    let deadline: string | null = null;
+    let statedCosts: bigint | null = null;
+    if (step.notice?.kind === 'nl_14_day_letter') {
+      // NOTE: the letter states the exact costs and a term of 14 days from the day after receipt.
+      deadline = fourteenDayLetterDeadline(date).deadline;
+      statedCosts = principal > 0n ? wikCollectionCosts(principal).total : 0n;
+    } else if (step.notice?.kind === 'be_first_reminder') {
+      deadline = addDays(date, 17);
+      statedCosts = principal > 0n ? beConsumerDamages(principal).amount : 0n;
+    }
+    const planned: PlannedMessage = {
+      debtorId, debtorNumber: top.debtor_number, debtorName: top.debtor_name, stepKey: top.step_key, kind: step.type,
+      template: step.message?.template ?? step.notice?.kind ?? step.key, channels: step.message?.channels ?? step.notice?.channels ?? ['letter'],
+      invoices: level.map((r) => r.number), amount, deadline, statedCosts,
+    };
+    result.messages.push(planned);
+    await trx
+      .insertInto('outbox_message')
+      .values({
+        org_id: org.org_id, message_id: messageId, debtor_id: debtorId, invoice_ids: level.map((r) => r.invoice_id), kind: step.type, step_key: top.step_key,
+        template: planned.template, tone: step.message?.tone ?? segment.tone, language: top.debtor_language ?? org.language, channels: planned.channels,
+        idempotency_key: `followup:${debtorId}:${date}`, amount_total: amount, currency: top.currency, scheduled_for: date,
+        data: JSON.stringify({ invoices: level.map((r) => ({ id: r.invoice_id, number: r.number, open: r.open_amount.toString(), due_date: r.due_date })), deadline, stated_costs: statedCosts?.toString() ?? null, registered: step.notice?.registered ?? false }),
+      })
+      .execute();
+    for (const r of level) executions.push({ row: r, status: 'done', detail: null, messageId, taskId: null });
+  }
+
+  // Tasks: one per debtor and step, listing its invoices.
+  const taskRows = chosen.filter((r) => stepOf(r).type === 'task');
+  const taskGroups = new Map<string, DueRow[]>();
+  for (const r of taskRows) taskGroups.set(`${r.debtor_id}|${r.step_key}`, [...(taskGroups.get(`${r.debtor_id}|${r.step_key}`) ?? []), r]);
+  for (const rows of taskGroups.values()) {
+    const first = rows[0]!;
+    const t = stepOf(first).task!;
+    const taskId = newId('tsk');
+    const assignee = t.assignee === 'account_manager' && first.account_manager_user_id ? first.account_manager_user_id : null;
+    const dueDate = addDays(date, t.dueInDays ?? 2);
+    const title = t.title ?? t.kind.replace(/_/g, ' ');
+    await trx
+      .insertInto('task')
+      .values({
+        org_id: org.org_id, task_id: taskId, debtor_id: first.debtor_id, invoice_ids: rows.map((r) => r.invoice_id), kind: t.kind, step_key: first.step_key,
+        title, assignee_role: assignee ? 'account_manager' : t.assignee === 'account_manager' ? 'credit_controller' : t.assignee, assignee_user_id: assignee, due_date: dueDate,
+      })
+      .execute();
+    result.tasks.push({ debtorId: first.debtor_id, debtorNumber: first.debtor_number, kind: t.kind, title, assigneeRole: t.assignee, dueDate, invoices: rows.map((r) => r.number) });
+    for (const r of rows) executions.push({ row: r, status: 'done', detail: null, messageId: null, taskId });
+  }
+
+  // Charges: costs and interest as ledger entries of their own component.
+  for (const r of chosen.filter((x) => stepOf(x).type === 'charge')) {
+    const c = computeCharge({ country: org.country, debtorKind: r.debtor_kind, principal: r.principal_open, dueDate: r.due_date, date }, stepOf(r).charge!);
+    const entries = [
+      ...(c.costs > 0n ? [{ type: 'fee_charged' as const, component: 'costs' as const, amount: c.costs, reason: c.costsRule }] : []),
+      ...(c.interest > 0n ? [{ type: 'interest_charged' as const, component: 'interest' as const, amount: c.interest, reason: c.interestRule }] : []),
+    ];
+    for (const e of entries) {
+      await trx
+        .insertInto('ledger_entry')
+        .values({ org_id: org.org_id, entry_id: newId('led'), invoice_id: r.invoice_id, entry_type: e.type, amount: e.amount, currency: r.currency, booking_date: date, reason: e.reason, created_by: actor, component: e.component })
+        .execute();
+    }
+    result.charges.push({ invoiceNumber: r.number, costs: c.costs, interest: c.interest, rule: [c.costsRule, c.interestRule].filter(Boolean).join('; ') });
+    executions.push({ row: r, status: 'done', detail: [c.costsRule, c.interestRule].filter(Boolean).join('; '), messageId: null, taskId: null });
+  }
+
+  // Hand-over: the invoice leaves the follow-up; a task for the controller to send the dossier.
+  const handovers = chosen.filter((x) => stepOf(x).type === 'handover');
+  if (handovers.length > 0) {
+    const ids = handovers.map((r) => r.invoice_id);
+    await trx.updateTable('invoice').set({ collection_status: 'in_collection', updated_at: new Date() }).where('invoice_id', 'in', ids).execute();
+    const byD = new Map<string, DueRow[]>();
+    for (const r of handovers) byD.set(r.debtor_id, [...(byD.get(r.debtor_id) ?? []), r]);
+    for (const rows of byD.values()) {
+      const taskId = newId('tsk');
+      await trx
+        .insertInto('task')
+        .values({ org_id: org.org_id, task_id: taskId, debtor_id: rows[0]!.debtor_id, invoice_ids: rows.map((r) => r.invoice_id), kind: 'handover', step_key: rows[0]!.step_key, title: 'Hand the dossier to the collection agency', assignee_role: 'credit_controller', due_date: addDays(date, 2) })
+        .execute();
+      result.tasks.push({ debtorId: rows[0]!.debtor_id, debtorNumber: rows[0]!.debtor_number, kind: 'handover', title: 'Hand the dossier to the collection agency', assigneeRole: 'credit_controller', dueDate: addDays(date, 2), invoices: rows.map((r) => r.number) });
+      for (const r of rows) {
+        executions.push({ row: r, status: 'done', detail: 'handed over to collection', messageId: null, taskId });
+        result.handovers.push(r.number);
+        await trx.insertInto('event').values({ org_id: org.org_id, event_id: newId('evt'), type: 'invoice.handed_over', subject_type: 'invoice', subject_id: r.invoice_id, actor, data: JSON.stringify({ step: r.step_key, date }) }).execute();
+      }
+    }
+  }
+  for (const r of chosen.filter((x) => stepOf(x).type === 'wait')) executions.push({ row: r, status: 'done', detail: 'wait', messageId: null, taskId: null });
+
+  // Superseded steps are recorded as skipped, unless their invoice's message was deferred today.
+  for (const r of superseded) if (!deferred.has(r.invoice_id)) executions.push({ row: r, status: 'skipped', detail: 'superseded by a later step due at the same time', messageId: null, taskId: null });
+  result.deferred = deferred.size;
+  const rows = executions.map((e) => ({
+    org_id: org.org_id, execution_id: newId('exe'), invoice_id: e.row.invoice_id, debtor_id: e.row.debtor_id, workflow_id: e.row.workflow_id, step_key: e.row.step_key,
+    step_type: stepOf(e.row).type, due_date: e.row.step_date, run_date: date, run_id: runId, status: e.status, detail: e.detail, task_id: e.taskId, message_id: e.messageId,
+  }));
+  for (let i = 0; i < rows.length; i += 2000) {
+    await trx.insertInto('followup_execution').values(rows.slice(i, i + 2000)).onConflict((oc) => oc.columns(['org_id', 'invoice_id', 'step_key']).doNothing()).execute();
+  }
+  result.executed = executions.filter((e) => e.status === 'done').length;
+  result.skipped = executions.filter((e) => e.status === 'skipped').length;
+  return finish(trx, org, runId, result);
+}
+
+async function finish(trx: Trx, _org: Organisation, runId: string, result: RunResult): Promise<RunResult> {
+  await trx
+    .updateTable('followup_run')
+    .set({
+      finished_at: new Date(),
+      summary: JSON.stringify({ considered: result.invoicesConsidered, executed: result.executed, skipped: result.skipped, deferred: result.deferred, messages: result.messages.length, tasks: result.tasks.length, charges: result.charges.length, handovers: result.handovers.length }),
+    })
+    .where('run_id', '=', runId)
+    .execute();
+  return result;
+}
+
+/** Promises past their date plus grace: kept when the invoices are paid, else broken (a task, and the follow-up resumes). */
+async function settlePromises(trx: Trx, org: Organisation, date: string, result: RunResult): Promise<void> {
+  const due = await sql<{ promise_id: string; debtor_id: string; debtor_number: string; invoice_ids: string[]; invoice_numbers: string[]; open: bigint }>`
+    SELECT p.promise_id, p.debtor_id, p.invoice_ids, (SELECT number FROM debtor d WHERE d.org_id = p.org_id AND d.debtor_id = p.debtor_id) AS debtor_number,
+      (SELECT array_agg(number ORDER BY number) FROM invoice i WHERE i.org_id = p.org_id AND i.invoice_id = ANY(p.invoice_ids)) AS invoice_numbers,
+      coalesce((SELECT sum(i.open_amount) FROM invoice i WHERE i.org_id = p.org_id AND i.invoice_id = ANY(p.invoice_ids) AND i.open_amount > 0), 0)::int8 AS open
+    FROM payment_promise p WHERE p.status = 'open' AND p.promised_date + p.grace_days < ${date}::date
+  `.execute(trx);
+  for (const p of due.rows) {
+    const kept = p.open === 0n;
+    await trx.updateTable('payment_promise').set({ status: kept ? 'kept' : 'broken', settled_at: new Date() }).where('promise_id', '=', p.promise_id).execute();
+    await trx.insertInto('event').values({ org_id: org.org_id, event_id: newId('evt'), type: kept ? 'promise.kept' : 'promise.broken', subject_type: 'debtor', subject_id: p.debtor_id, actor: 'followup', data: JSON.stringify({ promise_id: p.promise_id, date }) }).execute();
+    if (kept) {
+      result.promisesKept++;
+      continue;
+    }
+    result.promisesBroken++;
+    // NOTE: a broken promise escalates: the controller calls, and the workflow's latest due step runs.
+    await trx
+      .insertInto('task')
+      .values({ org_id: org.org_id, task_id: newId('tsk'), debtor_id: p.debtor_id, invoice_ids: p.invoice_ids, kind: 'promise_broken', step_key: null, title: 'A payment promise was broken: call the debtor', assignee_role: 'credit_controller', due_date: addDays(date, 1) })
+      .execute();
+    result.tasks.push({ debtorId: p.debtor_id, debtorNumber: p.debtor_number, kind: 'promise_broken', title: 'A payment promise was broken: call the debtor', assigneeRole: 'credit_controller', dueDate: addDays(date, 1), invoices: p.invoice_numbers });
+  }
+}
+
+export type { SegmentWithWorkflow };

@@ -1,0 +1,70 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { csv, makeOrg } from '../support/fixtures.ts';
+import { inOrg } from '../../src/db/database.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { createApiKey } from '../../src/modules/users/user-service.ts';
+import { importInvoiceFile } from '../../src/modules/invoices/invoice-import.ts';
+
+let tdb: TestDatabase;
+let app: FastifyInstance;
+let admin: string;
+let viewer: string;
+
+before(async () => {
+  tdb = await createTestDatabase();
+  const org = await makeOrg(tdb.db);
+  await importInvoiceFile(tdb.db, org, {
+    fileName: 'f.csv', today: '2026-01-05',
+    content: csv(['invoice_number,debtor_number,debtor_name,debtor_type,issue_date,due_date,amount', 'A-1,K1,Jansen B.V.,business,2026-01-05,2026-02-04,1500.00', 'A-2,K2,Piet,consumer,2026-01-05,2026-01-19,80.00']),
+  });
+  admin = (await inOrg(tdb.db, org.org_id, (trx) => createApiKey(trx, org.org_id, { name: 'a', role: 'admin' }))).secret;
+  viewer = (await inOrg(tdb.db, org.org_id, (trx) => createApiKey(trx, org.org_id, { name: 'v', role: 'viewer' }))).secret;
+  app = await buildApp({ handle: tdb, now: () => new Date('2026-02-25T09:00:00Z') });
+});
+after(async () => {
+  await app.close();
+  await tdb.close();
+});
+
+const h = (k: string) => ({ authorization: `Bearer ${k}` });
+
+test('segments and workflows: defaults, a new version, bad steps refused', async () => {
+  const segs = (await app.inject({ method: 'GET', url: '/api/segments', headers: h(viewer) })).json<{ code: string; excluded: boolean; steps: { key: string }[]; workflow_version: number }[]>();
+  assert.deepEqual(segs.map((s) => s.code), ['intercompany', 'key-accounts', 'consumers-nl', 'consumers-be', 'business']);
+  assert.equal(segs.find((s) => s.code === 'intercompany')?.excluded, true);
+  const business = segs.find((s) => s.code === 'business')!;
+  const steps = business.steps.filter((s) => s.key !== 'pre_due');
+  const put = await app.inject({ method: 'PUT', url: '/api/segments/business/workflow', headers: h(admin), payload: { steps } });
+  assert.equal(put.statusCode, 200, put.body);
+  assert.equal(put.json<{ version: number }>().version, 2);
+  const bad = await app.inject({ method: 'PUT', url: '/api/segments/business/workflow', headers: h(admin), payload: { steps: [{ key: 'x', type: 'charge', anchor: 'due_date', offsetDays: 5, conditions: { afterStep: 'nope' } }] } });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.json<{ detail: string }>().detail, /a charge step needs "charge"|refers to step "nope"/);
+  assert.equal((await app.inject({ method: 'PUT', url: '/api/segments/business/workflow', headers: h(viewer), payload: { steps } })).statusCode, 403);
+});
+
+test('dry run, forecast, run, tasks and outcomes through the API', async () => {
+  const dry = await app.inject({ method: 'POST', url: '/api/followup/run', headers: h(viewer), payload: { dry_run: true } });
+  assert.equal(dry.statusCode, 200, dry.body);
+  const planned = dry.json<{ date: string; tasks: { kind: string; invoices: string[] }[]; messages: { step: string; invoices: string[] }[] }>();
+  assert.equal(planned.date, '2026-02-25');
+  assert.deepEqual(planned.tasks.map((t) => [t.kind, t.invoices]), [['call', ['A-1']]]);
+  const forecast = await app.inject({ method: 'GET', url: '/api/followup/forecast?from=2026-02-25&to=2026-03-10', headers: h(viewer) });
+  assert.equal(forecast.json<unknown[]>().length, 14);
+  assert.equal((await app.inject({ method: 'POST', url: '/api/followup/run', headers: h(viewer), payload: {} })).statusCode, 403);
+  const run = await app.inject({ method: 'POST', url: '/api/followup/run', headers: h(admin), payload: {} });
+  assert.deepEqual(run.json<{ tasks: unknown[] }>().tasks, planned.tasks.map((t) => ({ ...t })));
+  const tasks = (await app.inject({ method: 'GET', url: '/api/tasks?status=open', headers: h(viewer) })).json<{ items: { id: string; kind: string }[] }>();
+  const call = tasks.items.find((t) => t.kind === 'call')!;
+  const done = await app.inject({ method: 'POST', url: `/api/tasks/${call.id}/complete`, headers: h(admin), payload: { outcome: 'expected_payment_date', date: '2026-03-06' } });
+  assert.equal(done.statusCode, 204, done.body);
+  const again = await app.inject({ method: 'POST', url: `/api/tasks/${call.id}/complete`, headers: h(admin), payload: { outcome: 'done' } });
+  assert.equal(again.statusCode, 400);
+  const dispute = await app.inject({ method: 'POST', url: '/api/invoices/A-2/disputes', headers: h(admin), payload: { reason: 'never ordered' } });
+  assert.equal(dispute.json<{ dispute_ids: string[] }>().dispute_ids.length, 1);
+  const next = (await app.inject({ method: 'POST', url: '/api/followup/run', headers: h(viewer), payload: { dry_run: true, date: '2026-03-04' } })).json<{ invoices_considered: number }>();
+  assert.equal(next.invoices_considered, 0, 'promised and disputed invoices wait');
+});
