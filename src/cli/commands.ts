@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { DatabaseHandle } from '../db/database.ts';
 import { inOrg } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { createOrganisation, resolveOrganisation } from '../modules/organisations/organisation-service.ts';
+import { createOrganisation, listOrganisations, resolveOrganisation } from '../modules/organisations/organisation-service.ts';
 import { addUser, createApiKey, isRole } from '../modules/users/user-service.ts';
 import { importInvoiceFile } from '../modules/invoices/invoice-import.ts';
 import { agingReport, dsoReport, AGING_BUCKETS } from '../modules/reporting/reports.ts';
@@ -16,6 +16,8 @@ import { importStatementFile } from '../modules/cashapp/statement-import.ts';
 import { ALLOCATION_COLUMNS, MUTATION_COLUMNS, exportAllocations, exportMutations, toCsv } from '../modules/cashapp/exports.ts';
 import { exportPaymentsMt940 } from '../modules/cashapp/payments-export.ts';
 import { runFollowup, type RunResult } from '../modules/followup/daily-run.ts';
+import { dispatchOutbox } from '../modules/messaging/dispatch.ts';
+import { smtpTransport } from '../modules/messaging/transport.ts';
 
 export interface Io {
   out(text: string): void;
@@ -36,7 +38,8 @@ export const USAGE = `arflow [--db PATH|URL] [--org SLUG] [--json] COMMAND
 Commands:
   init --org SLUG --name NAME --country NL|BE --iban IBAN [--currency EUR] [--language nl] [--creditor-id ID]
   start [--port 3000] [--host 127.0.0.1]     the demo organisation (made once) and the server
-  serve [--port 3000] [--host 127.0.0.1]     API, docs and workers in one process
+  serve [--port 3000] [--host 127.0.0.1]     API, docs and jobs (the daily follow-up) in one process
+  worker                                     jobs only, for scale-out on PostgreSQL
   demo [--org demo]                          a demo organisation with realistic history
   user add --email E --password P --role owner|admin|controller|viewer [--name N]
   apikey add --name N --role owner|admin|controller|viewer
@@ -48,6 +51,7 @@ Commands:
   report aging [--date D]                    aging buckets per debtor and totals
   report dso [--date D]                      DSO, countback method
   followup run [--date D] [--dry-run]        the follow-up engine for day D: messages, tasks, charges, hand-overs
+  outbox dispatch                            send what is queued (SMTP from ARFLOW_SMTP_URL or the organisation), then exit
   law costs --country NL|BE --principal AMOUNT [--consumer] [--vat-rate 21]
   law interest --country NL|BE --kind commercial|statutory --principal AMOUNT --from D --to D
   openapi                                    print the OpenAPI document
@@ -213,6 +217,24 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
         ...(r.promisesBroken || r.promisesKept ? [`  promises: ${r.promisesKept} kept, ${r.promisesBroken} broken`] : []),
       ];
       emit(ctx, presentRun(r, org.currency), lines.join('\n'));
+      return 0;
+    }
+    case 'outbox': {
+      if (sub !== 'dispatch') throw new UsageError('Use "arflow outbox dispatch".');
+      checkKnown(args, [], 'outbox dispatch');
+      const orgs = ctx.orgSlug ? [await resolveOrganisation(ctx.handle.db, ctx.orgSlug)] : await listOrganisations(ctx.handle.db);
+      const results = [];
+      for (const org of orgs) {
+        const url = process.env.ARFLOW_SMTP_URL ?? (typeof org.messaging.smtp_url === 'string' ? org.messaging.smtp_url : null);
+        const email = url ? smtpTransport(url) : null;
+        try {
+          const s = await dispatchOutbox(ctx.handle.db, org, { email });
+          results.push({ organisation: org.slug, smtp: url ? url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : null, ...s });
+        } finally {
+          email?.close();
+        }
+      }
+      emit(ctx, results, results.map((r) => `${r.organisation}: ${r.sent} sent, ${r.waiting} waiting, ${r.failed} failed${r.possibleDuplicates ? `, ${r.possibleDuplicates} possibly sent twice (same Message-ID)` : ''}${r.smtp ? '' : ' (no SMTP configured: set ARFLOW_SMTP_URL)'}`).join('\n'));
       return 0;
     }
     case 'export': {

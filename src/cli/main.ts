@@ -8,6 +8,7 @@ import { parseArgs, UsageError, checkKnown, type ParsedArgs } from './args.ts';
 import { executeCommand, USAGE, type Io } from './commands.ts';
 import { readOwner, tryAcquire, type OwnerInfo } from './data-folder-lock.ts';
 import { lawCommand } from './law-command.ts';
+import { createJobRunner } from '../jobs/boss.ts';
 
 const DEFAULT_DATA_DIR = './data/arflow';
 
@@ -48,7 +49,7 @@ export async function runInProcess(handle: DatabaseHandle, argv: string[], cwd: 
     const args = parseArgs(argv);
     json = args.flags.has('json');
     const command = args.positionals[0];
-    if (command === 'serve' || command === 'start') {
+    if (command === 'serve' || command === 'start' || command === 'worker') {
       throw new AppError('data_folder_busy', `This data folder is already served by process ${process.pid}; stop that server first or use another --db.`);
     }
     const exitCode = await executeCommand({ handle, args, io, cwd, json, orgSlug: args.options.get('org') ?? process.env.ARFLOW_ORG });
@@ -87,6 +88,9 @@ async function serve(handle: DatabaseHandle, args: ParsedArgs, io: Io, owner: Re
   }
   const token = randomBytes(24).toString('base64url');
   const app = await buildApp({ handle, logger: false, local: { token, run: (argv, cwd) => runInProcess(handle, argv, cwd) } });
+  // NOTE: jobs (the daily follow-up at 06:00 in each organisation's time zone) run in this process
+  // too, unless ARFLOW_JOBS=off (then an `arflow worker` on PostgreSQL runs them).
+  const runner = process.env.ARFLOW_JOBS === 'off' ? null : await createJobRunner(handle, { schedule: true, work: true });
   const address = await app.listen({ port, host });
   const url = address.replace('[::1]', '127.0.0.1');
   if (owner?.acquired) owner.update({ kind: 'server', url, token });
@@ -98,6 +102,19 @@ async function serve(handle: DatabaseHandle, args: ParsedArgs, io: Io, owner: Re
     process.once('SIGTERM', stop);
   });
   await app.close();
+  await runner?.stop();
+  return 0;
+}
+
+async function worker(handle: DatabaseHandle, args: ParsedArgs, io: Io): Promise<number> {
+  checkKnown(args, [], 'worker');
+  const runner = await createJobRunner(handle, { schedule: true, work: true });
+  io.out(`ArFlow worker running jobs (database: ${handle.kind} ${handle.location}); stop with Ctrl-C.`);
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', () => resolveStop());
+    process.once('SIGTERM', () => resolveStop());
+  });
+  await runner.stop();
   return 0;
 }
 
@@ -125,7 +142,7 @@ export async function runCli(argv: string[]): Promise<number> {
     const cwd = process.cwd();
     const target = resolveTarget(args, process.env, cwd);
     const embedded = !isPostgresUrl(target) && target !== 'memory://';
-    const isServer = command === 'serve' || command === 'start';
+    const isServer = command === 'serve' || command === 'start' || command === 'worker';
     let lock: ReturnType<typeof tryAcquire> | null = null;
     if (embedded) {
       const deadline = Date.now() + 60_000;
@@ -144,6 +161,7 @@ export async function runCli(argv: string[]): Promise<number> {
       release = lock.release;
     }
     handle = await openDatabase(target);
+    if (command === 'worker') return await worker(handle, args, io);
     if (isServer) return await serve(handle, args, io, lock, command === 'start');
     return await executeCommand({ handle, args, io, cwd, json, orgSlug: args.options.get('org') ?? process.env.ARFLOW_ORG });
   } catch (e) {

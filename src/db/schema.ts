@@ -24,6 +24,8 @@ export interface OrganisationTable {
   branding: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: Timestamp;
   allocation_rule: Generated<AllocationRule>;
+  /** SMTP URL, sender, reply-to, DKIM and channel costs (minor units): see src/modules/messaging. */
+  messaging: ColumnType<Record<string, unknown>, string | undefined, string>;
   /** numeric(4,3): arrives as a string. */
   match_threshold: ColumnType<string, string | undefined, string>;
 }
@@ -386,10 +388,36 @@ export interface OutboxMessageTable {
   amount_total: bigint;
   currency: string;
   costs_charged: Generated<bigint>;
-  status: Generated<'queued' | 'rendered' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'cancelled'>;
+  status: Generated<MessageStatus>;
   scheduled_for: string;
   data: Json;
+  subject: string | null;
+  body_html: string | null;
+  body_text: string | null;
+  sms_text: string | null;
+  rendered_at: Date | null;
+  recipient: string | null;
+  message_id_header: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: Date | null;
+  last_error: string | null;
+  possible_duplicate: Generated<boolean>;
+  provider_id: string | null;
+  cost: Generated<bigint>;
+  sent_at: Date | null;
+  delivered_at: Date | null;
   created_at: Timestamp;
+}
+
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'cancelled';
+
+export interface MessageEventTable {
+  org_id: string;
+  event_id: string;
+  message_id: string;
+  status: string;
+  detail: string | null;
+  occurred_at: Timestamp;
 }
 
 export interface PaymentPromiseTable {
@@ -444,6 +472,7 @@ export interface Database {
   followup_execution: FollowupExecutionTable;
   task: TaskTable;
   outbox_message: OutboxMessageTable;
+  message_event: MessageEventTable;
   payment_promise: PaymentPromiseTable;
   dispute: DisputeTable;
 }

@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 // one execution per invoice and step (the unique key that makes a rerun or an overlap harmless),
 // tasks for people, messages queued in the outbox, promises to pay and disputes.
 
-const TABLES = ['segment', 'workflow', 'followup_execution', 'task', 'outbox_message', 'payment_promise', 'dispute', 'followup_run'];
+const TABLES = ['segment', 'workflow', 'followup_execution', 'task', 'outbox_message', 'message_event', 'payment_promise', 'dispute', 'followup_run'];
 
 export async function up(db: Kysely<any>): Promise<void> {
   const statements = [
@@ -104,15 +104,43 @@ export async function up(db: Kysely<any>): Promise<void> {
       amount_total bigint NOT NULL,
       currency char(3) NOT NULL,
       costs_charged bigint NOT NULL DEFAULT 0,
-      status text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'rendered', 'sent', 'delivered', 'bounced', 'failed', 'cancelled')),
+      status text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sending', 'sent', 'delivered', 'bounced', 'failed', 'cancelled')),
       scheduled_for date NOT NULL,
       data jsonb NOT NULL DEFAULT '{}'::jsonb,
+      subject text,
+      body_html text,
+      body_text text,
+      sms_text text,
+      rendered_at timestamptz,
+      recipient text,
+      message_id_header text,
+      attempts integer NOT NULL DEFAULT 0,
+      next_attempt_at timestamptz,
+      last_error text,
+      possible_duplicate boolean NOT NULL DEFAULT false,
+      provider_id text,
+      cost bigint NOT NULL DEFAULT 0,
+      sent_at timestamptz,
+      delivered_at timestamptz,
       created_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (org_id, message_id),
       CONSTRAINT outbox_message_idempotency_key UNIQUE (org_id, idempotency_key),
       FOREIGN KEY (org_id, debtor_id) REFERENCES debtor (org_id, debtor_id)
     )`,
-    `CREATE INDEX outbox_message_queued_idx ON outbox_message (org_id, created_at) WHERE status = 'queued'`,
+    `CREATE INDEX outbox_message_queued_idx ON outbox_message (org_id, created_at) WHERE status IN ('queued', 'sending')`,
+    // NOTE: what happened to a message, in order; append-only (what was sent is what we can show in court).
+    `CREATE TABLE message_event (
+      org_id text NOT NULL,
+      event_id text NOT NULL,
+      message_id text NOT NULL,
+      status text NOT NULL,
+      detail text,
+      occurred_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (org_id, event_id),
+      FOREIGN KEY (org_id, message_id) REFERENCES outbox_message (org_id, message_id)
+    )`,
+    `CREATE INDEX message_event_message_idx ON message_event (org_id, message_id)`,
+    `ALTER TABLE organisation ADD COLUMN messaging jsonb NOT NULL DEFAULT '{}'::jsonb`,
     `CREATE TABLE payment_promise (
       org_id text NOT NULL,
       promise_id text NOT NULL,
@@ -154,7 +182,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
   for (const grant of [
     'GRANT SELECT, INSERT, UPDATE ON segment, task, outbox_message, payment_promise, dispute, followup_run TO arflow_app',
-    'GRANT SELECT, INSERT ON workflow, followup_execution TO arflow_app',
+    'GRANT SELECT, INSERT ON workflow, followup_execution, message_event TO arflow_app',
     'GRANT UPDATE (active) ON workflow TO arflow_app',
   ]) {
     await sql.raw(grant).execute(db);
