@@ -23,6 +23,7 @@ import * as S from './schemas.ts';
 import * as P from './present.ts';
 import { registerCashAppRoutes } from './cashapp-routes.ts';
 import { registerFollowupRoutes } from './followup-routes.ts';
+import { registerMessagingRoutes } from './messaging-routes.ts';
 
 export interface LocalCommandResult {
   exitCode: number;
@@ -57,6 +58,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('principal', null);
   app.addSchema(S.Problem);
 
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
   app.addContentTypeParser(['text/csv', 'application/xml', 'text/xml', 'application/octet-stream', 'text/plain', 'application/x-mt940'], { parseAs: 'buffer' }, (_req, body, done) => {
     done(null, body);
   });
@@ -489,6 +493,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerCashAppRoutes(app, { db, now, auth, scoped, problems: problemResponses });
   registerFollowupRoutes(app, { db, now, auth, scoped, problems: problemResponses });
+  registerMessagingRoutes(app, { db, now, auth, scoped, problems: problemResponses });
 
   if (options.local) {
     const local = options.local;

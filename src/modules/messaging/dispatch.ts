@@ -38,7 +38,7 @@ export interface DispatchSummary {
   possibleDuplicates: number;
 }
 
-interface Claimed {
+export interface Claimed {
   message_id: string;
   debtor_id: string;
   invoice_ids: string[];
@@ -98,7 +98,7 @@ async function chooseChannel(trx: Trx, org: Organisation, m: Claimed): Promise<{
   return best ? { channel: best.channel, recipient: best.recipient, cost: best.cost } : { reason: `no way to reach the debtor by ${m.channels.join(', ')} (address, e-mail or phone missing or bounced)` };
 }
 
-async function buildRenderInput(trx: Trx, org: Organisation, m: Claimed, channel: Channel, publicUrl: string, secret: string): Promise<RenderInput> {
+export async function buildRenderInput(trx: Trx, org: Organisation, m: Claimed, channel: Channel, publicUrl: string, secret: string): Promise<RenderInput> {
   const debtor = await trx.selectFrom('debtor').selectAll().where('debtor_id', '=', m.debtor_id).executeTakeFirstOrThrow();
   const invoices = await trx.selectFrom('invoice').select(['invoice_id', 'number', 'issue_date', 'due_date', 'open_amount', 'currency', 'payment_reference']).where('invoice_id', 'in', m.invoice_ids).orderBy('due_date').execute();
   const data = (m.data ?? {}) as { deadline?: string | null; stated_costs?: string | null };
