@@ -24,6 +24,7 @@ import * as P from './present.ts';
 import { registerCashAppRoutes } from './cashapp-routes.ts';
 import { registerFollowupRoutes } from './followup-routes.ts';
 import { registerMessagingRoutes } from './messaging-routes.ts';
+import { registerDossierRoutes } from './dossier-routes.ts';
 
 export interface LocalCommandResult {
   exitCode: number;
@@ -494,6 +495,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerCashAppRoutes(app, { db, now, auth, scoped, problems: problemResponses });
   registerFollowupRoutes(app, { db, now, auth, scoped, problems: problemResponses });
   registerMessagingRoutes(app, { db, now, auth, scoped, problems: problemResponses });
+  registerDossierRoutes(app, { db, now, auth, scoped, problems: problemResponses });
 
   if (options.local) {
     const local = options.local;
