@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compactKey, decideMatch, digitsKey, orderByRule, splitOverComponents, spread, textKeys, uniqueCombination, withinOneEdit, type CandidateInvoice, type FoundBy } from '../../src/modules/cashapp/matching.ts';
+import { compactKey, decideMatch, digitsKey, isDateToken, namedInvoices, orderByRule, splitOverComponents, spread, textKeys, textTokens, uniqueCombination, withinOneEdit, type CandidateInvoice, type FoundBy } from '../../src/modules/cashapp/matching.ts';
 
 function inv(id: string, number: string, open: bigint, foundBy: FoundBy[], extra: Partial<CandidateInvoice> = {}): CandidateInvoice {
   return {
@@ -65,7 +65,7 @@ describe('allocation rules', () => {
 
 describe('decisions', () => {
   test('a structured reference with the exact amount is booked with high confidence', () => {
-    const d = decideMatch(tx(12100n, '', { structuredReference: '5000056789012345' }), [inv('i1', 'F-1', 12100n, ['reference'])], opts);
+    const d = decideMatch(tx(12100n, '', { structuredReference: '5000056789012345' }), [inv('i1', 'F-1', 12100n, ['reference'], { paymentReference: '5000056789012345' })], opts);
     assert.equal(d.kind, 'book');
     if (d.kind === 'book') {
       assert.equal(d.rule, 'reference');
@@ -97,7 +97,11 @@ describe('decisions', () => {
     assert.equal(decideMatch(tx(5000n, 'betaling'), list, known).kind === 'book' && (decideMatch(tx(5000n, 'betaling'), list, known) as { rule: string }).rule, 'iban_amount');
     const combo = decideMatch(tx(7500n, 'betaling'), list, known);
     assert.deepEqual(combo.kind === 'book' && [combo.rule, combo.lines.map((l) => l.invoiceId)], ['iban_combination', ['i2', 'i3']]);
-    const rule = decideMatch(tx(11000n, 'betaling'), list, known);
+    // An amount that fits nothing, spread by the rule: a guess, below the default threshold.
+    const guess = decideMatch(tx(11000n, 'betaling'), list, known);
+    assert.equal(guess.kind, 'review');
+    assert.deepEqual(guess.suggestions[0]?.invoiceIds, ['i1', 'i2']);
+    const rule = decideMatch(tx(11000n, 'betaling'), list, { ...known, threshold: 0.85 });
     assert.deepEqual(rule.kind === 'book' && [rule.rule, rule.lines], ['iban_oldest_first', [{ invoiceId: 'i1', amount: 10000n }, { invoiceId: 'i2', amount: 1000n }]]);
     assert.equal(rule.kind === 'book' && rule.learnIban, false, 'the IBAN is known already');
   });
@@ -115,9 +119,12 @@ describe('decisions', () => {
     assert.equal(d.kind === 'book' && d.learnIban, false);
     assert.match(d.kind === 'book' ? (d.note ?? '') : '', /third party/);
   });
-  test('an unknown payer: amount and a fully agreeing name book; otherwise review with ranked suggestions', () => {
+  test('an unknown payer: amount and a fully agreeing name are suggested first, booked only under a threshold of 0.85; otherwise review with ranked suggestions', () => {
     const list = [inv('i1', 'F-1', 5000n, ['amount'], { debtorName: 'Pietersen' }), inv('i2', 'F-2', 5000n, ['amount'], { debtorId: 'dbt_2', debtorName: 'Jansen B.V.' })];
-    const named = decideMatch(tx(5000n, 'dank je', { counterpartyAccount: 'NL02ABNA0123456789' }), list, opts);
+    const suggested = decideMatch(tx(5000n, 'dank je', { counterpartyAccount: 'NL02ABNA0123456789' }), list, opts);
+    assert.equal(suggested.kind, 'review', 'a name and an amount are not enough at the default threshold');
+    assert.deepEqual(suggested.suggestions[0]?.invoiceIds, ['i2']);
+    const named = decideMatch(tx(5000n, 'dank je', { counterpartyAccount: 'NL02ABNA0123456789' }), list, { ...opts, threshold: 0.85 });
     assert.deepEqual(named.kind === 'book' && [named.rule, named.debtorId], ['name_amount', 'dbt_2']);
     const d = decideMatch(tx(5000n, 'dank je', { counterpartyAccount: 'NL02ABNA0123456789', counterpartyName: 'JANSEN EN ZN' }), [...list, inv('i3', 'F-3', 5000n, ['amount'], { debtorId: 'dbt_3', debtorName: 'Jansen Installatie' })], opts);
     assert.equal(d.kind, 'review');
@@ -128,5 +135,98 @@ describe('decisions', () => {
   test('never books in another currency', () => {
     const d = decideMatch(tx(12100n, 'F-1'), [inv('i1', 'F-1', 12100n, ['number'], { currency: 'USD' })], opts);
     assert.equal(d.kind, 'review');
+  });
+});
+
+describe('what a text names (found by the cash-application benchmark, bench/cashapp)', () => {
+  test('dates are no invoice numbers; digit groups are taken whole; RF references in groups, any case', () => {
+    assert.ok(isDateToken('2026-11-12') && isDateToken('22-11-2026') && isDateToken('05.03.2026'));
+    assert.ok(!isDateToken('2025-11-0012') && !isDateToken('2025.1234') && !isDateToken('F2026-11-12'));
+    assert.ok(!textKeys('betaald op 2026-11-12').compact.has('20261112'), 'a date does not name invoice 2026.1112');
+    const keys = textKeys('Factuur F2025 002314 klantnr 84326');
+    assert.ok(keys.digits.has('2025002314'));
+    assert.ok(!keys.digits.has('202500231'), 'not cut inside a group');
+    assert.ok(textTokens('ref rf18 5390 0754 7034').some((t) => t.compact === 'RF18539007547034'));
+  });
+
+  const series = (found: FoundBy[]) => [
+    inv('f', 'F2025-000008', 5000n, found, { debtorId: 'dbt_f' }),
+    inv('i', 'INV/2025/00008', 7000n, found, { debtorId: 'dbt_i' }),
+    inv('d', '2025.0008', 9000n, found, { debtorId: 'dbt_d' }),
+  ];
+  test('each token names what it matches best: the number as written over others sharing its digit groups', () => {
+    assert.deepEqual([...namedInvoices({ structuredReference: null, text: 'factuur INV-2025-00008' }, series(['number', 'groups'])).keys()], ['i']);
+    assert.deepEqual([...namedInvoices({ structuredReference: null, text: 'F2025-8' }, series(['groups']))], [['f', 1]], 'letters agree: F');
+    assert.deepEqual([...namedInvoices({ structuredReference: null, text: 'CN2025.0008' }, series(['groups', 'digits']))].sort(), [['d', 0], ['f', 0], ['i', 0]], 'under other letters: loose');
+  });
+
+  test('the invoice of several series named that the amount fits is booked; none fitting goes to review', () => {
+    const d = decideMatch(tx(7000n, 'factuur 2025-8', { counterpartyName: 'X' }), series(['groups']), opts);
+    assert.deepEqual(d.kind === 'book' && [d.rule, d.lines], ['invoice_number_groups', [{ invoiceId: 'i', amount: 7000n }]]);
+    assert.equal(decideMatch(tx(6000n, 'factuur 2025-8', { counterpartyName: 'X' }), series(['groups']), opts).kind, 'review');
+  });
+
+  test('a stray number beside the invoice number (an order, another series) does not stop an exact payment', () => {
+    const list = [inv('a', 'F2026-004211', 12100n, ['number']), inv('b', '2026.1234', 5000n, ['number'], { debtorId: 'dbt_2' })];
+    const d = decideMatch(tx(12100n, 'F2026-004211 order 2026-1234'), list, opts);
+    assert.deepEqual(d.kind === 'book' && [d.rule, d.lines], ['invoice_number', [{ invoiceId: 'a', amount: 12100n }]]);
+  });
+
+  test('short or over from an unknown account: only in the debtor\'s name and for a number written out', () => {
+    const f = [inv('a', 'F2026-004211', 12100n, ['number'])];
+    const stranger = { counterpartyAccount: 'NL02ABNA0123456789' };
+    const short = decideMatch(tx(10000n, 'F2026-004211 korting', { ...stranger, counterpartyName: 'JANSEN' }), f, opts);
+    assert.equal(short.kind === 'book' && short.rule, 'invoice_number_short');
+    // A supplier refunding its own credit note that happens to carry our number.
+    assert.equal(decideMatch(tx(10000n, 'Creditnota F2026-004211', { ...stranger, counterpartyName: 'Coolblue B.V.' }), f, opts).kind, 'review');
+    assert.equal(decideMatch(tx(13000n, 'Retour F2026-004211', { ...stranger, counterpartyName: 'Coolblue B.V.' }), f, opts).kind, 'review');
+    assert.equal(decideMatch(tx(5000n, 'F2026-004211 deel', { ...stranger, counterpartyName: 'JANSEN' }), f, opts).kind, 'review', 'less than half');
+    // The same digits under other letters (CN2026/6084 for 2026.6084): never short or over.
+    const bare = [inv('d', '2026.6084', 1215n, ['groups', 'digits'])];
+    assert.equal(decideMatch(tx(667486n, 'Retour CN2026/6084 dubbel betaald', { ...stranger, counterpartyName: 'Jansen' }), bare, opts).kind, 'review');
+  });
+
+  test('digit groups separated by spaces name by their digits, in every stretch of the run', () => {
+    const list = [inv('i', 'INV/2026/26205', 685102n, ['digits'], { debtorId: 'dbt_i' }), inv('d', '2026.26205', 900000n, ['number'], { debtorId: 'dbt_d' })];
+    assert.deepEqual([...namedInvoices({ structuredReference: null, text: 'INV 2026 26205 EUR 6.851,02' }, list)].sort(), [['d', 2], ['i', 2]]);
+    const d = decideMatch(tx(685102n, 'INV 2026 26205 EUR 6.851,02'), list, opts);
+    assert.deepEqual(d.kind === 'book' && d.lines, [{ invoiceId: 'i', amount: 685102n }]);
+    assert.equal(decideMatch(tx(600000n, 'INV 2026 26205', { counterpartyName: 'MAES' }), list, opts).kind, 'review');
+    assert.ok(textKeys('Betaling 2025 30179 2026/62934').compact.has('202530179'));
+  });
+
+  test('a bare number in a stranger\'s text is never short or over, even where a surname agrees', () => {
+    const list = [inv('d', '2026.4417', 101517n, ['number'], { debtorName: 'Bakkerij Smit B.V.' })];
+    assert.equal(decideMatch(tx(1329947n, 'bestelling 2026/4417', { counterpartyAccount: 'NL03BUNQ3220837966', counterpartyName: 'Sportclub Smit' }), list, opts).kind, 'review');
+    assert.equal(decideMatch(tx(90000n, 'bestelling 2026/4417', { counterpartyAccount: 'NL03BUNQ3220837966', counterpartyName: 'Bakkerij Smit' }), list, opts).kind, 'review');
+  });
+
+  test('short or over is not booked on the invoices named most firmly when others are named too', () => {
+    const list = [inv('a', 'F2026-002550', 1779n, ['digits'], { debtorId: 'dbt_1' }), inv('b', 'F2025-001357', 5000n, ['groups'], { debtorId: 'dbt_1' })];
+    const d = decideMatch(tx(1000728n, 'Facturen F2025.1357, FAC2026-002550'), list, { ...opts, ibanDebtors: ['dbt_1'] });
+    assert.equal(d.kind, 'review');
+  });
+
+  test('a typo that makes another debtor\'s number, or drops zeros, still finds the payer\'s invoice of that amount', () => {
+    const known = { ...opts, ibanDebtors: ['dbt_1'] };
+    const other = inv('x', 'F2025-005755', 100913n, ['number'], { debtorId: 'dbt_2' });
+    const mine = inv('m', 'F2025-005757', 133811n, ['iban']);
+    const d = decideMatch(tx(133811n, 'F2025-005755 met dank'), [other, mine], known);
+    assert.deepEqual(d.kind === 'book' && [d.rule, d.lines], ['invoice_number_typo', [{ invoiceId: 'm', amount: 133811n }]]);
+    const groups = decideMatch(tx(133811n, 'F2025-5755'), [{ ...other, foundBy: new Set<FoundBy>(['groups']) }, mine], known);
+    assert.deepEqual(groups.kind === 'book' && [groups.rule, groups.lines[0]?.invoiceId], ['invoice_number_typo', 'm']);
+  });
+
+  test('naming one of the payer\'s invoices and paying exactly another, without a typo, goes to review', () => {
+    const list = [inv('a', 'F2026-004058', 5000n, ['number']), inv('b', 'F2026-009999', 7000n, ['iban'])];
+    assert.equal(decideMatch(tx(7000n, 'F2026-004058'), list, { ...opts, ibanDebtors: ['dbt_1'] }).kind, 'review');
+  });
+
+  test('combinations over all of a payer\'s open invoices, not the first 25; too many to tell is no combination', () => {
+    const many = Array.from({ length: 60 }, (_, i) => inv(`i${i}`, `F-${i}`, 100_000n + BigInt(i) ** 3n, ['iban'], { issueDate: `2026-01-${String((i % 28) + 1).padStart(2, '0')}` }));
+    const pair = uniqueCombination(many[40]!.openAmount + many[55]!.openAmount, many);
+    assert.deepEqual(Array.isArray(pair) && pair.map((c) => c.invoiceId).sort(), ['i40', 'i55'].sort());
+    const lots = Array.from({ length: 401 }, (_, i) => inv(`j${i}`, `F-${i}`, 1_000n + BigInt(i), ['iban']));
+    assert.equal(uniqueCombination(1_000_000n, lots), 'ambiguous');
   });
 });

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db, Trx } from '../../db/database.ts';
 import { inOrg } from '../../db/database.ts';
 import type { Organisation } from '../../db/schema.ts';
@@ -155,26 +155,30 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   `.execute(trx);
 
   // Open invoices in follow-up with their segment: not disputed, not in collection, no promise running.
+  // NOTE: set-based throughout: the debtors' open totals (only read when a segment rule has a minimum)
+  // are one grouped pass, and a running promise is an anti-join on its unnested invoice ids (not a
+  // scan of every open promise for every invoice).
   await sql`
     CREATE TEMP TABLE fu_invoice ON COMMIT DROP AS
     SELECT i.invoice_id, i.number, i.debtor_id, d.number AS debtor_number, d.name AS debtor_name, d.kind AS debtor_kind, d.language AS debtor_language,
       d.account_manager_user_id, i.issue_date, i.due_date, i.open_amount, i.currency, seg.segment_id
     FROM invoice i
     JOIN debtor d ON d.org_id = i.org_id AND d.debtor_id = i.debtor_id
-    LEFT JOIN LATERAL (SELECT sum(o.open_amount) AS open_total FROM invoice o WHERE o.org_id = d.org_id AND o.debtor_id = d.debtor_id AND o.currency = ${org.currency}) t ON true
+    LEFT JOIN (SELECT o.org_id, o.debtor_id, sum(o.open_amount) AS open_total FROM invoice o WHERE o.currency = ${org.currency} GROUP BY o.org_id, o.debtor_id) t
+      ON t.org_id = d.org_id AND t.debtor_id = d.debtor_id
     CROSS JOIN LATERAL (SELECT ${segmentOfDebtorSql(segments, org.currency)} AS segment_id) seg
     WHERE i.kind = 'invoice' AND i.open_amount > 0 AND i.collection_status IS NULL AND i.issue_date <= ${date}::date
       AND seg.segment_id = ANY(${segments.filter((s) => !s.excluded).map((s) => s.segmentId)}::text[])
       AND NOT EXISTS (SELECT 1 FROM dispute x WHERE x.org_id = i.org_id AND x.invoice_id = i.invoice_id AND x.status = 'open')
-      AND NOT EXISTS (SELECT 1 FROM payment_promise p WHERE p.org_id = i.org_id AND p.status = 'open' AND i.invoice_id = ANY(p.invoice_ids)
-                        AND p.promised_date + p.grace_days >= ${date}::date)
+      AND NOT EXISTS (SELECT 1 FROM payment_promise p CROSS JOIN LATERAL unnest(p.invoice_ids) AS u(invoice_id)
+                        WHERE p.org_id = i.org_id AND p.status = 'open' AND u.invoice_id = i.invoice_id AND p.promised_date + p.grace_days >= ${date}::date)
   `.execute(trx);
-  const considered = await sql<{ n: bigint }>`SELECT count(*) AS n FROM fu_invoice`.execute(trx);
-  result.invoicesConsidered = Number(considered.rows[0]?.n ?? 0n);
+  await sql`ANALYZE fu_invoice`.execute(trx);
+  const counts = await sql<{ n: bigint; lo: string | null }>`SELECT count(*) AS n, min(least(issue_date, due_date)) - 400 AS lo FROM fu_invoice`.execute(trx);
+  result.invoicesConsidered = Number(counts.rows[0]?.n ?? 0n);
 
   // Business days, for the steps that move off weekends and holidays.
-  const range = await sql<{ lo: string | null }>`SELECT min(least(issue_date, due_date)) - 400 AS lo FROM fu_invoice`.execute(trx);
-  const from = range.rows[0]?.lo ?? date;
+  const from = counts.rows[0]?.lo ?? date;
   const days: string[] = [];
   const next: string[] = [];
   for (let d = from; d <= addDays(date, 1); d = addDays(d, 1)) {
@@ -182,29 +186,43 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     next.push(nextBusinessDay(d, org.country));
   }
   await sql`CREATE TEMP TABLE fu_bday ON COMMIT DROP AS SELECT * FROM unnest(${days}::date[], ${next}::date[]) AS b(d, next_bd)`.execute(trx);
+  // A business-day step is due when the next business day from its date is today or before: as
+  // that is monotonic, when its date is on or before the last day whose next business day is not
+  // after today (today itself on a business day). The candidates are filtered on that plain date.
+  let lastDay = date;
+  while (nextBusinessDay(lastDay, org.country) > date) lastDay = addDays(lastDay, -1);
 
-  // Every step due today or before and never executed for the invoice, conditions checked.
+  // Every step due today or before and never executed for the invoice, conditions checked. The
+  // candidates (date, amount, kind, never executed) come first; the conditions that look at earlier
+  // executions, and the principal, only for those.
   const due = await sql<DueRow>`
-    SELECT f.invoice_id, f.number, f.debtor_id, f.debtor_number, f.debtor_name, f.debtor_kind, f.debtor_language, f.account_manager_user_id,
-      s.workflow_id, f.segment_id, s.step_key, s.step_rank, x.step_date, f.open_amount, f.due_date, f.currency,
-      f.open_amount - coalesce((SELECT sum(e.amount) FROM ledger_entry e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.component <> 'principal'), 0)::int8 AS principal_open
-    FROM fu_invoice f
-    JOIN fu_step s ON s.segment_id = f.segment_id
-    CROSS JOIN LATERAL (SELECT (CASE s.anchor WHEN 'due_date' THEN f.due_date ELSE f.issue_date END) + s.offset_days AS raw) r
-    LEFT JOIN fu_bday b ON s.business_days AND b.d = r.raw
-    CROSS JOIN LATERAL (SELECT coalesce(b.next_bd, r.raw) AS step_date) x
+    WITH c AS MATERIALIZED (
+      SELECT f.invoice_id, f.number, f.debtor_id, f.debtor_number, f.debtor_name, f.debtor_kind, f.debtor_language, f.account_manager_user_id,
+        s.workflow_id, f.segment_id, s.step_key, s.step_rank, s.business_days, s.after_step, s.after_outcome_step, s.after_outcome, r.raw,
+        f.open_amount, f.due_date, f.currency
+      FROM fu_invoice f
+      JOIN fu_step s ON s.segment_id = f.segment_id
+      CROSS JOIN LATERAL (SELECT (CASE s.anchor WHEN 'due_date' THEN f.due_date ELSE f.issue_date END) + s.offset_days AS raw) r
+      WHERE r.raw <= (CASE WHEN s.business_days THEN ${lastDay}::date ELSE ${date}::date END)
+        AND (s.min_open IS NULL OR f.open_amount >= s.min_open)
+        AND (s.debtor_kind IS NULL OR f.debtor_kind = s.debtor_kind)
+        AND NOT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = s.step_key)
+    )
+    SELECT c.invoice_id, c.number, c.debtor_id, c.debtor_number, c.debtor_name, c.debtor_kind, c.debtor_language, c.account_manager_user_id,
+      c.workflow_id, c.segment_id, c.step_key, c.step_rank, x.step_date, c.open_amount, c.due_date, c.currency,
+      c.open_amount - coalesce((SELECT sum(e.amount) FROM ledger_entry e WHERE e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.component <> 'principal'), 0)::int8 AS principal_open
+    FROM c
+    LEFT JOIN fu_bday b ON c.business_days AND b.d = c.raw
+    CROSS JOIN LATERAL (SELECT coalesce(b.next_bd, c.raw) AS step_date) x
     WHERE x.step_date <= ${date}::date
-      AND NOT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = s.step_key)
-      AND (s.min_open IS NULL OR f.open_amount >= s.min_open)
-      AND (s.debtor_kind IS NULL OR f.debtor_kind = s.debtor_kind)
-      AND (s.after_step IS NULL OR EXISTS (
+      AND (c.after_step IS NULL OR EXISTS (
         SELECT 1 FROM followup_execution e LEFT JOIN outbox_message m ON m.org_id = e.org_id AND m.message_id = e.message_id
-        WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = s.after_step AND e.status = 'done'
+        WHERE e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.step_key = c.after_step AND e.status = 'done'
           AND (m.data->>'deadline' IS NULL OR (m.data->>'deadline')::date < ${date}::date)))
-      AND (s.after_outcome_step IS NULL OR EXISTS (
+      AND (c.after_outcome_step IS NULL OR EXISTS (
         SELECT 1 FROM followup_execution e JOIN task t ON t.org_id = e.org_id AND t.task_id = e.task_id
-        WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = s.after_outcome_step AND t.outcome = s.after_outcome))
-    ORDER BY f.debtor_id, f.invoice_id, s.step_rank
+        WHERE e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.step_key = c.after_outcome_step AND t.outcome = c.after_outcome))
+    ORDER BY c.debtor_id, c.invoice_id, c.step_rank
   `.execute(trx);
 
   // Per invoice the steps due on the latest date run; earlier ones are superseded (catching up after
@@ -212,8 +230,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   // are booked even when a later step is due as well.
   const segmentById = new Map(segments.map((s) => [s.segmentId, s]));
   const stepOf = (r: DueRow): WorkflowStep => segmentById.get(r.segment_id)!.steps[r.step_rank]!;
-  const byInvoice = new Map<string, DueRow[]>();
-  for (const row of due.rows) byInvoice.set(row.invoice_id, [...(byInvoice.get(row.invoice_id) ?? []), row]);
+  const byInvoice = groupBy(due.rows, (r) => r.invoice_id);
   const chosen: DueRow[] = [];
   const superseded: DueRow[] = [];
   for (const rows of byInvoice.values()) {
@@ -224,13 +241,18 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     }
   }
 
+  // What the run writes, collected and inserted set-based at the end (one statement per table).
+  const messages: Row[] = [];
+  const tasks: Row[] = [];
+  const entries: Row[] = [];
+  const events: Row[] = [];
+
   // One message a day per debtor: the highest step wins, deferring the other invoices' messages.
   const alreadyToday = new Set(
     (await trx.selectFrom('outbox_message').select('debtor_id').where('scheduled_for', '=', date).execute()).map((r) => r.debtor_id),
   );
   const messageRows = chosen.filter((r) => ['message', 'formal_notice'].includes(stepOf(r).type));
-  const byDebtor = new Map<string, DueRow[]>();
-  for (const r of messageRows) byDebtor.set(r.debtor_id, [...(byDebtor.get(r.debtor_id) ?? []), r]);
+  const byDebtor = groupBy(messageRows, (r) => r.debtor_id);
   const deferred = new Set<string>();
   const executions: { row: DueRow; status: 'done' | 'skipped'; detail: string | null; messageId: string | null; taskId: string | null }[] = [];
   const rankOf = (r: DueRow) => (stepOf(r).type === 'formal_notice' ? 1000 : 0) + r.step_rank;
@@ -264,22 +286,18 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
       invoices: level.map((r) => r.number), amount, deadline, statedCosts,
     };
     result.messages.push(planned);
-    await trx
-      .insertInto('outbox_message')
-      .values({
-        org_id: org.org_id, message_id: messageId, debtor_id: debtorId, invoice_ids: level.map((r) => r.invoice_id), kind: step.type, step_key: top.step_key,
-        template: planned.template, tone: step.message?.tone ?? segment.tone, language: top.debtor_language ?? org.language, channels: planned.channels,
-        idempotency_key: `followup:${debtorId}:${date}`, amount_total: amount, currency: top.currency, scheduled_for: date,
-        data: JSON.stringify({ invoices: level.map((r) => ({ id: r.invoice_id, number: r.number, open: r.open_amount.toString(), due_date: r.due_date })), deadline, stated_costs: statedCosts?.toString() ?? null, registered: step.notice?.registered ?? false }),
-      })
-      .execute();
+    messages.push({
+      message_id: messageId, debtor_id: debtorId, invoice_ids: level.map((r) => r.invoice_id), kind: step.type, step_key: top.step_key,
+      template: planned.template, tone: step.message?.tone ?? segment.tone, language: top.debtor_language ?? org.language, channels: planned.channels,
+      idempotency_key: `followup:${debtorId}:${date}`, amount_total: amount, currency: top.currency, scheduled_for: date,
+      data: JSON.stringify({ invoices: level.map((r) => ({ id: r.invoice_id, number: r.number, open: r.open_amount.toString(), due_date: r.due_date })), deadline, stated_costs: statedCosts?.toString() ?? null, registered: step.notice?.registered ?? false }),
+    });
     for (const r of level) executions.push({ row: r, status: 'done', detail: null, messageId, taskId: null });
   }
 
   // Tasks: one per debtor and step, listing its invoices.
   const taskRows = chosen.filter((r) => stepOf(r).type === 'task');
-  const taskGroups = new Map<string, DueRow[]>();
-  for (const r of taskRows) taskGroups.set(`${r.debtor_id}|${r.step_key}`, [...(taskGroups.get(`${r.debtor_id}|${r.step_key}`) ?? []), r]);
+  const taskGroups = groupBy(taskRows, (r) => `${r.debtor_id}|${r.step_key}`);
   for (const rows of taskGroups.values()) {
     const first = rows[0]!;
     const t = stepOf(first).task!;
@@ -287,13 +305,10 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     const assignee = t.assignee === 'account_manager' && first.account_manager_user_id ? first.account_manager_user_id : null;
     const dueDate = addDays(date, t.dueInDays ?? 2);
     const title = t.title ?? t.kind.replace(/_/g, ' ');
-    await trx
-      .insertInto('task')
-      .values({
-        org_id: org.org_id, task_id: taskId, debtor_id: first.debtor_id, invoice_ids: rows.map((r) => r.invoice_id), kind: t.kind, step_key: first.step_key,
-        title, assignee_role: assignee ? 'account_manager' : t.assignee === 'account_manager' ? 'credit_controller' : t.assignee, assignee_user_id: assignee, due_date: dueDate,
-      })
-      .execute();
+    tasks.push({
+      task_id: taskId, debtor_id: first.debtor_id, invoice_ids: rows.map((r) => r.invoice_id), kind: t.kind, step_key: first.step_key,
+      title, assignee_role: assignee ? 'account_manager' : t.assignee === 'account_manager' ? 'credit_controller' : t.assignee, assignee_user_id: assignee, due_date: dueDate,
+    });
     result.tasks.push({ debtorId: first.debtor_id, debtorNumber: first.debtor_number, kind: t.kind, title, assigneeRole: t.assignee, dueDate, invoices: rows.map((r) => r.number) });
     for (const r of rows) executions.push({ row: r, status: 'done', detail: null, messageId: null, taskId });
   }
@@ -301,16 +316,8 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   // Charges: costs and interest as ledger entries of their own component.
   for (const r of chosen.filter((x) => stepOf(x).type === 'charge')) {
     const c = computeCharge({ country: org.country, debtorKind: r.debtor_kind, principal: r.principal_open, dueDate: r.due_date, date }, stepOf(r).charge!);
-    const entries = [
-      ...(c.costs > 0n ? [{ type: 'fee_charged' as const, component: 'costs' as const, amount: c.costs, reason: c.costsRule }] : []),
-      ...(c.interest > 0n ? [{ type: 'interest_charged' as const, component: 'interest' as const, amount: c.interest, reason: c.interestRule }] : []),
-    ];
-    for (const e of entries) {
-      await trx
-        .insertInto('ledger_entry')
-        .values({ org_id: org.org_id, entry_id: newId('led'), invoice_id: r.invoice_id, entry_type: e.type, amount: e.amount, currency: r.currency, booking_date: date, reason: e.reason, created_by: actor, component: e.component })
-        .execute();
-    }
+    if (c.costs > 0n) entries.push({ entry_id: newId('led'), invoice_id: r.invoice_id, entry_type: 'fee_charged', amount: c.costs, currency: r.currency, reason: c.costsRule, component: 'costs' });
+    if (c.interest > 0n) entries.push({ entry_id: newId('led'), invoice_id: r.invoice_id, entry_type: 'interest_charged', amount: c.interest, currency: r.currency, reason: c.interestRule, component: 'interest' });
     result.charges.push({ invoiceNumber: r.number, costs: c.costs, interest: c.interest, rule: [c.costsRule, c.interestRule].filter(Boolean).join('; ') });
     executions.push({ row: r, status: 'done', detail: [c.costsRule, c.interestRule].filter(Boolean).join('; '), messageId: null, taskId: null });
   }
@@ -319,20 +326,18 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   const handovers = chosen.filter((x) => stepOf(x).type === 'handover');
   if (handovers.length > 0) {
     const ids = handovers.map((r) => r.invoice_id);
-    await trx.updateTable('invoice').set({ collection_status: 'in_collection', updated_at: new Date() }).where('invoice_id', 'in', ids).execute();
-    const byD = new Map<string, DueRow[]>();
-    for (const r of handovers) byD.set(r.debtor_id, [...(byD.get(r.debtor_id) ?? []), r]);
-    for (const rows of byD.values()) {
+    await sql`UPDATE invoice SET collection_status = 'in_collection', updated_at = ${new Date()} WHERE invoice_id = ANY(${ids}::text[])`.execute(trx);
+    for (const rows of groupBy(handovers, (r) => r.debtor_id).values()) {
       const taskId = newId('tsk');
-      await trx
-        .insertInto('task')
-        .values({ org_id: org.org_id, task_id: taskId, debtor_id: rows[0]!.debtor_id, invoice_ids: rows.map((r) => r.invoice_id), kind: 'handover', step_key: rows[0]!.step_key, title: 'Hand the dossier to the collection agency', assignee_role: 'credit_controller', due_date: addDays(date, 2) })
-        .execute();
+      tasks.push({
+        task_id: taskId, debtor_id: rows[0]!.debtor_id, invoice_ids: rows.map((r) => r.invoice_id), kind: 'handover', step_key: rows[0]!.step_key,
+        title: 'Hand the dossier to the collection agency', assignee_role: 'credit_controller', assignee_user_id: null, due_date: addDays(date, 2),
+      });
       result.tasks.push({ debtorId: rows[0]!.debtor_id, debtorNumber: rows[0]!.debtor_number, kind: 'handover', title: 'Hand the dossier to the collection agency', assigneeRole: 'credit_controller', dueDate: addDays(date, 2), invoices: rows.map((r) => r.number) });
       for (const r of rows) {
         executions.push({ row: r, status: 'done', detail: 'handed over to collection', messageId: null, taskId });
         result.handovers.push(r.number);
-        await trx.insertInto('event').values({ org_id: org.org_id, event_id: newId('evt'), type: 'invoice.handed_over', subject_type: 'invoice', subject_id: r.invoice_id, actor, data: JSON.stringify({ step: r.step_key, date }) }).execute();
+        events.push({ event_id: newId('evt'), type: 'invoice.handed_over', subject_type: 'invoice', subject_id: r.invoice_id, actor, data: JSON.stringify({ step: r.step_key, date }) });
       }
     }
   }
@@ -341,16 +346,73 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   // Superseded steps are recorded as skipped, unless their invoice's message was deferred today.
   for (const r of superseded) if (!deferred.has(r.invoice_id)) executions.push({ row: r, status: 'skipped', detail: 'superseded by a later step due at the same time', messageId: null, taskId: null });
   result.deferred = deferred.size;
+
+  const orgId = org.org_id;
+  await insertRows(trx, 'outbox_message', orgId, messages, {
+    message_id: 'text', debtor_id: 'text', invoice_ids: 'text[]', kind: 'text', step_key: 'text', template: 'text', tone: 'text', language: 'text',
+    channels: 'text[]', idempotency_key: 'text', amount_total: 'int8', currency: 'text', scheduled_for: 'date', data: 'jsonb',
+  });
+  await insertRows(trx, 'task', orgId, tasks, {
+    task_id: 'text', debtor_id: 'text', invoice_ids: 'text[]', kind: 'text', step_key: 'text', title: 'text', assignee_role: 'text', assignee_user_id: 'text', due_date: 'date',
+  });
+  // NOTE: one statement, so the ledger trigger updates each charged invoice's open amount once.
+  await insertRows(trx, 'ledger_entry', orgId, entries.map((e) => ({ ...e, booking_date: date, created_by: actor })), {
+    entry_id: 'text', invoice_id: 'text', entry_type: 'text', amount: 'int8', currency: 'text', booking_date: 'date', reason: 'text', created_by: 'text', component: 'text',
+  });
+  await insertRows(trx, 'event', orgId, events, { event_id: 'text', type: 'text', subject_type: 'text', subject_id: 'text', actor: 'text', data: 'jsonb' });
   const rows = executions.map((e) => ({
-    org_id: org.org_id, execution_id: newId('exe'), invoice_id: e.row.invoice_id, debtor_id: e.row.debtor_id, workflow_id: e.row.workflow_id, step_key: e.row.step_key,
+    execution_id: newId('exe'), invoice_id: e.row.invoice_id, debtor_id: e.row.debtor_id, workflow_id: e.row.workflow_id, step_key: e.row.step_key,
     step_type: stepOf(e.row).type, due_date: e.row.step_date, run_date: date, run_id: runId, status: e.status, detail: e.detail, task_id: e.taskId, message_id: e.messageId,
   }));
-  for (let i = 0; i < rows.length; i += 2000) {
-    await trx.insertInto('followup_execution').values(rows.slice(i, i + 2000)).onConflict((oc) => oc.columns(['org_id', 'invoice_id', 'step_key']).doNothing()).execute();
-  }
+  await insertRows(trx, 'followup_execution', orgId, rows, {
+    execution_id: 'text', invoice_id: 'text', debtor_id: 'text', workflow_id: 'text', step_key: 'text', step_type: 'text', due_date: 'date', run_date: 'date',
+    run_id: 'text', status: 'text', detail: 'text', task_id: 'text', message_id: 'text',
+  }, sql`ON CONFLICT (org_id, invoice_id, step_key) DO NOTHING`);
   result.executed = executions.filter((e) => e.status === 'done').length;
   result.skipped = executions.filter((e) => e.status === 'skipped').length;
   return finish(trx, org, runId, result);
+}
+
+type Row = Record<string, string | bigint | string[] | null>;
+type ColumnType = 'text' | 'int8' | 'date' | 'jsonb' | 'text[]';
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/**
+ * One INSERT … SELECT FROM unnest(…) for all rows, a parameter per column (no row-by-row round
+ * trips, no statement with a parameter per value). Lists (`text[]`) travel as JSON text per row.
+ */
+async function insertRows(trx: Trx, table: string, orgId: string, rows: readonly Row[], columns: Record<string, ColumnType>, tail: RawBuilder<unknown> = sql``): Promise<void> {
+  if (rows.length === 0) return;
+  const names = Object.keys(columns);
+  const params = names.map((name, i) => {
+    const type = columns[name]!;
+    const values = rows.map((r) => {
+      const v = r[name] ?? null;
+      if (v === null) return null;
+      if (type === 'text[]') return JSON.stringify(v);
+      return typeof v === 'bigint' ? v.toString() : v;
+    });
+    const array = sql`${values}::${sql.raw(type === 'int8' || type === 'date' ? `${type}[]` : 'text[]')}`;
+    const column = sql.raw(`u.c${i}`);
+    const value = type === 'text[]' ? sql`ARRAY(SELECT jsonb_array_elements_text(${column}::jsonb))` : type === 'jsonb' ? sql`${column}::jsonb` : column;
+    return { array, value };
+  });
+  await sql`
+    INSERT INTO ${sql.table(table)} (org_id, ${sql.join(names.map((n) => sql.ref(n)))})
+    SELECT ${orgId}, ${sql.join(params.map((p) => p.value))}
+    FROM unnest(${sql.join(params.map((p) => p.array))}) AS u(${sql.raw(names.map((_, i) => `c${i}`).join(', '))})
+    ${tail}
+  `.execute(trx);
 }
 
 async function finish(trx: Trx, _org: Organisation, runId: string, result: RunResult): Promise<RunResult> {
