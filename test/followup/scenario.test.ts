@@ -179,3 +179,23 @@ describe('more follow-up scenarios', () => {
     assert.equal(left.rows[0]?.n, 0n);
   });
 });
+
+describe('the 14-day letter and its costs', () => {
+  test('costs are those the letter stated, charged once for all its invoices', async () => {
+    const org = await setup([
+      'L-1,K9,Sanne de Boer,consumer,NL,s@example.nl,Laan 3,1000 AA,Amsterdam,2026-01-05,2026-01-19,50.00',
+      'L-2,K9,Sanne de Boer,consumer,NL,s@example.nl,Laan 3,1000 AA,Amsterdam,2026-01-05,2026-01-19,50.00',
+    ]);
+    const happened = await play(org, '2026-01-05', '2026-03-10');
+    const letterDay = happened.find((h) => h[1].startsWith('message:fourteen_day_letter'));
+    assert.deepEqual(letterDay, ['2026-02-09', 'message:fourteen_day_letter:L-1+L-2']);
+    const charges = happened.filter((h) => h[1].startsWith('charge:')).map((h) => h[1].split(':').slice(1, 3));
+    // WIK on the letter's principal of €100: the €40 minimum, once, not €40 per invoice.
+    assert.deepEqual(charges.map(([, costs]) => costs).sort(), ['0', String(wikCollectionCosts(10000n).total)]);
+    await inOrg(tdb.db, org.org_id, async (trx) => {
+      const stated = await trx.selectFrom('outbox_message').select('data').where('step_key', '=', 'fourteen_day_letter').executeTakeFirstOrThrow();
+      const fees = await sql<{ total: bigint }>`SELECT coalesce(sum(amount), 0)::int8 AS total FROM ledger_entry WHERE entry_type = 'fee_charged'`.execute(trx);
+      assert.equal(fees.rows[0]?.total.toString(), (stated.data as { stated_costs: string }).stated_costs);
+    });
+  });
+});

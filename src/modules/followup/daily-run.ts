@@ -314,8 +314,29 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   }
 
   // Charges: costs and interest as ledger entries of their own component.
-  for (const r of chosen.filter((x) => stepOf(x).type === 'charge')) {
+  const charging = chosen.filter((x) => stepOf(x).type === 'charge');
+  // NOTE: art. 6:96(6) BW: a Dutch consumer owes the costs the 14-day letter stated, once per letter
+  // (the staffel over the letter's total principal), not the staffel per invoice.
+  const letters = new Map<string, { messageId: string; stated: bigint; charged: boolean }>();
+  if (org.country === 'NL' && charging.some((r) => r.debtor_kind === 'consumer')) {
+    const rows = await sql<{ invoice_id: string; message_id: string; stated: string | null; charged: boolean }>`
+      SELECT e.invoice_id, m.message_id, m.data->>'stated_costs' AS stated,
+        EXISTS (SELECT 1 FROM ledger_entry l WHERE l.org_id = m.org_id AND l.entry_type = 'fee_charged' AND l.reason LIKE '%' || m.message_id || '%') AS charged
+      FROM followup_execution e JOIN outbox_message m ON m.org_id = e.org_id AND m.message_id = e.message_id
+      WHERE e.invoice_id = ANY(${charging.map((r) => r.invoice_id)}::text[]) AND m.template = 'nl_14_day_letter'
+    `.execute(trx);
+    for (const row of rows.rows) letters.set(row.invoice_id, { messageId: row.message_id, stated: BigInt(row.stated ?? '0'), charged: row.charged });
+  }
+  const lettersCharged = new Set<string>();
+  for (const r of charging) {
     const c = computeCharge({ country: org.country, debtorKind: r.debtor_kind, principal: r.principal_open, dueDate: r.due_date, date }, stepOf(r).charge!);
+    const letter = r.debtor_kind === 'consumer' ? letters.get(r.invoice_id) : undefined;
+    if (letter && stepOf(r).charge!.costs) {
+      const first = !letter.charged && !lettersCharged.has(letter.messageId);
+      lettersCharged.add(letter.messageId);
+      c.costs = first ? letter.stated : 0n;
+      c.costsRule = first ? `NL WIK costs stated in the 14-day letter ${letter.messageId}` : `costs of the 14-day letter ${letter.messageId} charged on another invoice`;
+    }
     if (c.costs > 0n) entries.push({ entry_id: newId('led'), invoice_id: r.invoice_id, entry_type: 'fee_charged', amount: c.costs, currency: r.currency, reason: c.costsRule, component: 'costs' });
     if (c.interest > 0n) entries.push({ entry_id: newId('led'), invoice_id: r.invoice_id, entry_type: 'interest_charged', amount: c.interest, currency: r.currency, reason: c.interestRule, component: 'interest' });
     result.charges.push({ invoiceNumber: r.number, costs: c.costs, interest: c.interest, rule: [c.costsRule, c.interestRule].filter(Boolean).join('; ') });
