@@ -34,7 +34,7 @@ export interface LoaderSubject {
   inOrg: DatabaseModule['inOrg'];
 }
 
-/** How many invoices every bench debtor mix has per segment (by debtor), in percent. */
+/** The debtors' segments (by the default rules), in percent of the debtors. */
 export const SEGMENT_MIX = [
   ['intercompany (tag, excluded)', 1],
   ['key accounts (tag)', 4],
@@ -139,7 +139,7 @@ export async function loadFollowupData(db: Db, org: Organisation, subject: Loade
     await step('history: messages', sql`
       INSERT INTO outbox_message (org_id, message_id, debtor_id, invoice_ids, kind, step_key, template, tone, language, channels, idempotency_key,
         amount_total, currency, status, scheduled_for, data)
-      SELECT ${orgId}, 'msg_' || md5(h.debtor_id || h.step_date || h.step_key), h.debtor_id, array_agg(h.invoice_id), min(h.step_type), h.step_key,
+      SELECT ${orgId}, 'msg_' || left(md5(h.debtor_id || h.step_date || h.step_key), 28), h.debtor_id, array_agg(h.invoice_id), min(h.step_type), h.step_key,
         coalesce(min(h.notice_kind), h.step_key), 'neutral', 'nl', ARRAY['email', 'letter'], 'bench:' || md5(h.debtor_id || h.step_date || h.step_key),
         sum(h.open_amount), min(h.currency), 'sent', h.step_date,
         jsonb_build_object('deadline', CASE WHEN min(h.notice_kind) IN ('nl_14_day_letter', 'be_first_reminder') THEN (h.step_date + 17)::text END)
@@ -148,13 +148,17 @@ export async function loadFollowupData(db: Db, org: Organisation, subject: Loade
     await step('history: executions', sql`
       INSERT INTO followup_execution (org_id, execution_id, invoice_id, debtor_id, workflow_id, step_key, step_type, due_date, run_date, run_id, status, message_id)
       SELECT ${orgId}, 'exe_' || substr(h.invoice_id, 5) || '_' || h.step_rank, h.invoice_id, h.debtor_id, h.workflow_id, h.step_key, h.step_type, h.step_date, h.step_date,
-        ${historyRun}, 'done', CASE WHEN h.step_type IN ('message', 'formal_notice') THEN 'msg_' || md5(h.debtor_id || h.step_date || h.step_key) END
+        ${historyRun}, 'done', CASE WHEN h.step_type IN ('message', 'formal_notice') THEN 'msg_' || left(md5(h.debtor_id || h.step_date || h.step_key), 28) END
       FROM bench_hist h`);
-    // Charges booked: €40 costs and some interest, as ledger entries of their own component.
+    // Charges booked: €40 costs and some interest, as ledger entries of their own component; the
+    // costs of a Dutch consumer name the 14-day letter, as the run books them.
     await step('history: charges', sql`
       INSERT INTO ledger_entry (org_id, entry_id, invoice_id, entry_type, amount, currency, booking_date, created_by, component, reason)
-      SELECT ${orgId}, 'led_' || c.kind || substr(h.invoice_id, 6), h.invoice_id, c.kind || '_charged', c.amount, h.currency, h.step_date, 'followup', c.component, 'bench'
+      SELECT ${orgId}, 'led_' || c.kind || substr(h.invoice_id, 6), h.invoice_id, c.kind || '_charged', c.amount, h.currency, h.step_date, 'followup', c.component,
+        CASE WHEN c.kind = 'fee' AND l.invoice_id IS NOT NULL
+          THEN 'NL WIK costs stated in the 14-day letter msg_' || left(md5(l.debtor_id || l.step_date || l.step_key), 28) ELSE 'bench' END
       FROM bench_hist h
+      LEFT JOIN bench_hist l ON l.invoice_id = h.invoice_id AND l.notice_kind = 'nl_14_day_letter'
       CROSS JOIN LATERAL (VALUES ('fee', 'costs', 4000::int8), ('interest', 'interest', 1 + h.open_amount / 200)) c(kind, component, amount)
       WHERE h.step_type = 'charge'`);
     await step('history: hand-overs', sql`

@@ -45,7 +45,7 @@ async function play(org: Organisation, from: string, to: string, each?: (date: s
 
 function describeRun(r: RunResult): Happening[] {
   return [
-    ...r.messages.map((m): Happening => [r.date, `message:${m.stepKey}:${m.invoices.join('+')}`]),
+    ...r.messages.map((m): Happening => [r.date, `message:${m.stepKey}:${[...m.invoices].sort().join('+')}`]),
     ...r.tasks.map((t): Happening => [r.date, `task:${t.kind}:${t.invoices.join('+')}`]),
     ...r.charges.map((c): Happening => [r.date, `charge:${c.invoiceNumber}:${c.costs}:${c.interest}`]),
     ...r.handovers.map((h): Happening => [r.date, `handover:${h}`]),

@@ -319,11 +319,25 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   // (the staffel over the letter's total principal), not the staffel per invoice.
   const letters = new Map<string, { messageId: string; stated: bigint; charged: boolean }>();
   if (org.country === 'NL' && charging.some((r) => r.debtor_kind === 'consumer')) {
+    // A letter is charged when a costs entry's reason names it (LIKE '%<id>%'). NOTE: not a LIKE
+    // of every letter against every costs entry (quadratic): the ids the entries name are taken
+    // out once, in one pass, and joined. For ids as newId makes them ('msg_' and 28 hex digits)
+    // that is the same test: 'msg.' and 28 hex digits, as LIKE's '_' matches any character, and
+    // such matches cannot overlap. Any other id still gets the LIKE.
     const rows = await sql<{ invoice_id: string; message_id: string; stated: string | null; charged: boolean }>`
-      SELECT e.invoice_id, m.message_id, m.data->>'stated_costs' AS stated,
-        EXISTS (SELECT 1 FROM ledger_entry l WHERE l.org_id = m.org_id AND l.entry_type = 'fee_charged' AND l.reason LIKE '%' || m.message_id || '%') AS charged
-      FROM followup_execution e JOIN outbox_message m ON m.org_id = e.org_id AND m.message_id = e.message_id
-      WHERE e.invoice_id = ANY(${charging.map((r) => r.invoice_id)}::text[]) AND m.template = 'nl_14_day_letter'
+      WITH letter AS MATERIALIZED (
+        SELECT e.invoice_id, m.org_id, m.message_id, m.data->>'stated_costs' AS stated
+        FROM followup_execution e JOIN outbox_message m ON m.org_id = e.org_id AND m.message_id = e.message_id
+        WHERE e.invoice_id = ANY(${charging.map((r) => r.invoice_id)}::text[]) AND m.template = 'nl_14_day_letter'
+      ), named AS MATERIALIZED (
+        SELECT DISTINCT l.org_id, substr(x.id[1], 5) AS hex
+        FROM ledger_entry l CROSS JOIN LATERAL regexp_matches(l.reason, 'msg.[0-9a-f]{28}', 'g') AS x(id)
+        WHERE l.entry_type = 'fee_charged' AND l.reason LIKE '%msg_%' AND l.org_id IN (SELECT org_id FROM letter)
+      )
+      SELECT t.invoice_id, t.message_id, t.stated,
+        CASE WHEN t.message_id ~ '^msg_[0-9a-f]{28}$' THEN EXISTS (SELECT 1 FROM named n WHERE n.org_id = t.org_id AND n.hex = substr(t.message_id, 5))
+          ELSE EXISTS (SELECT 1 FROM ledger_entry l WHERE l.org_id = t.org_id AND l.entry_type = 'fee_charged' AND l.reason LIKE '%' || t.message_id || '%') END AS charged
+      FROM letter t
     `.execute(trx);
     for (const row of rows.rows) letters.set(row.invoice_id, { messageId: row.message_id, stated: BigInt(row.stated ?? '0'), charged: row.charged });
   }
