@@ -52,6 +52,9 @@ export async function openDatabase(target: string, options: { migrate?: boolean 
   let handle: DatabaseHandle;
   if (isPostgresUrl(target)) {
     const pool = new pg.Pool({ connectionString: target, types: makePgTypes(), max: 10 });
+    // NOTE: an idle connection that the server ends (a restart, a dropped database) must not take
+    // the process down: the pool replaces it on the next query.
+    pool.on('error', (e) => process.stderr.write(`arflow: an idle PostgreSQL connection ended: ${e.message}\n`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const safe = target.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
     handle = { db, kind: 'postgres', location: safe, pglite: null, pool, close: () => db.destroy() };
