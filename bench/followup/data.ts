@@ -72,15 +72,19 @@ export async function loadFollowupData(db: Db, org: Organisation, subject: Loade
     FROM generate_series(1, ${d}::int) g
     CROSS JOIN LATERAL (SELECT floor(bench_u(g, 1) * 100)::int AS p) x`);
 
-  // Invoices: every debtor one, the rest skewed to the low debtor numbers (big customers); the age
-  // 0..109 days, most invoices young; the BEFORE INSERT trigger sets open_amount = amount_total.
+  // Invoices: every debtor one (a permutation spreads those over the ages), the rest skewed to the
+  // low debtor numbers (big customers); the age 0..109 days, most invoices young; the BEFORE INSERT
+  // trigger sets open_amount = amount_total. NOTE: numbered (and so laid out) roughly in the order
+  // of their invoice dates, give or take two days, as invoices are imported when they are issued and
+  // ids are time-ordered: the steps due on one day then fall on a few stretches of the tables.
   await run('invoices', sql`
     INSERT INTO invoice (org_id, invoice_id, number, kind, debtor_id, issue_date, due_date, currency, amount_total, vat_amount, original_format)
     SELECT ${orgId}, 'inv_' || lpad(to_hex(g), 28, '0'), 'F' || lpad(g::text, 8, '0'), 'invoice',
-      'dbt_' || lpad(to_hex(CASE WHEN g <= ${d}::int THEN g ELSE 1 + floor(${d}::int * bench_u(g, 11) ^ 2)::int END), 28, '0'),
+      'dbt_' || lpad(to_hex(CASE WHEN x.k <= ${d}::int THEN x.k ELSE 1 + floor(${d}::int * bench_u(g, 11) ^ 2)::int END), 28, '0'),
       v.issue, v.issue + v.terms, 'EUR', v.cents, round(v.cents * 21 / 121.0)::int8, 'api'
     FROM generate_series(1, ${n}::int) g
-    CROSS JOIN LATERAL (SELECT ${date}::date - floor(${AGE_DAYS} * bench_u(g, 12) ^ 1.5)::int AS issue,
+    CROSS JOIN LATERAL (SELECT ((g::int8 * 1000003) % ${n}::int + 1)::int AS k) x
+    CROSS JOIN LATERAL (SELECT ${date}::date - greatest(0, floor(${AGE_DAYS} * ((${n}::int - g + 0.5) / ${n}::int) ^ 1.5)::int + floor(bench_u(g, 12) * 5)::int - 2) AS issue,
       CASE WHEN bench_u(g, 13) < 0.3 THEN 14 WHEN bench_u(g, 13) < 0.85 THEN 30 ELSE 60 END AS terms,
       1500 + floor(1000000 * bench_u(g, 14) ^ 3)::int8 AS cents) v`);
   await run('ledger: issued entries', sql`

@@ -85,14 +85,16 @@ interface QueryTiming {
 }
 
 const LABELS: [RegExp, string][] = [
-  [/^\s*(begin|start transaction|commit)|set_config\('arflow\.org_id'|SET LOCAL|pg_advisory_xact_lock/i, 'transaction, lock, settings'],
+  [/^\s*(begin|start transaction|commit)|set_config\('(arflow\.org_id|work_mem)'|SET LOCAL|pg_advisory_xact_lock/i, 'transaction, lock, settings'],
   [/from "segment"|into "segment"|into "workflow"/i, 'segments and workflows'],
   [/followup_run/i, 'run row'],
+  [/CREATE TEMP TABLE fu_debtor/i, 'debtors in follow-up, segments (fu_debtor)'],
   [/CREATE TEMP TABLE fu_invoice/i, 'open invoices in follow-up (fu_invoice)'],
   [/FROM payment_promise p WHERE p\.status = 'open' AND p\.promised_date|update "payment_promise"/i, 'promises to settle'],
   [/DROP TABLE IF EXISTS fu_|CREATE TEMP TABLE fu_step|ANALYZE fu_/i, 'work tables'],
   [/FROM fu_invoice\s*$|least\(issue_date, due_date\)|CREATE TEMP TABLE fu_bday/i, 'count, business days'],
   [/FROM fu_invoice f/i, 'due steps query'],
+  [/WITH letter AS|template = 'nl_14_day_letter'/i, '14-day letters of the charged invoices'],
   [/select "debtor_id" from "outbox_message"|FROM outbox_message WHERE scheduled_for/i, 'messages already sent today'],
   [/insert into "?outbox_message"?/i, 'insert messages'],
   [/insert into "?task"?/i, 'insert tasks'],

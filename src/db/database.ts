@@ -7,6 +7,7 @@ import type { Database } from './schema.ts';
 import * as foundation from './migrations/2026-11-22-0001-foundation.ts';
 import * as cashApplication from './migrations/2026-11-22-0002-cash-application.ts';
 import * as followup from './migrations/2026-11-22-0003-followup.ts';
+import * as followupIndexes from './migrations/2026-11-22-0004-followup-indexes.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0001-foundation': foundation,
   '2026-11-22-0002-cash-application': cashApplication,
   '2026-11-22-0003-followup': followup,
+  '2026-11-22-0004-followup-indexes': followupIndexes,
 };
 
 const INT8_OID = 20;

@@ -127,9 +127,12 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   const actor = options.actor ?? 'followup';
   // NOTE: one run per organisation at a time: a second waits, then finds the first one's work done.
   await sql`SELECT pg_advisory_xact_lock(hashtext(${`followup:${org.org_id}`}))`.execute(trx);
+  // NOTE: the run is a few big set-based statements: hash joins over all open invoices and their
+  // executions want memory (not batches on disk), and JIT compiling them costs more than it saves.
+  await sql`SELECT set_config('work_mem', '256MB', true), set_config('jit', 'off', true)`.execute(trx);
   await ensureDefaultSegments(trx, org.org_id);
   // A forecast runs several days in one transaction: the previous day's work tables go first.
-  await sql`DROP TABLE IF EXISTS fu_step, fu_invoice, fu_bday`.execute(trx);
+  await sql`DROP TABLE IF EXISTS fu_step, fu_debtor, fu_invoice, fu_bday`.execute(trx);
   const segments = (await loadSegments(trx)).filter((s) => s.workflowId !== null);
   const runId = newId('run');
   const result: RunResult = {
@@ -153,27 +156,39 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
       ${col((r) => r.step.conditions?.afterOutcome?.step ?? null)}::text[], ${col((r) => r.step.conditions?.afterOutcome?.outcome ?? null)}::text[]
     ) AS s(segment_id, workflow_id, step_key, step_rank, step_type, anchor, offset_days, business_days, min_open, debtor_kind, after_step, after_outcome_step, after_outcome)
   `.execute(trx);
+  await sql`ANALYZE fu_step`.execute(trx);
 
   // Open invoices in follow-up with their segment: not disputed, not in collection, no promise running.
-  // NOTE: set-based throughout: the debtors' open totals (only read when a segment rule has a minimum)
-  // are one grouped pass, and a running promise is an anti-join on its unnested invoice ids (not a
-  // scan of every open promise for every invoice).
+  // NOTE: the debtors in follow-up with their segment first, a table with statistics of its own: a
+  // filter on the segment expression itself has no statistics and made the planner walk the
+  // invoices debtor by debtor. The debtors' open totals (read only when a segment rule has a
+  // minimum) are one grouped pass; a running promise is an anti-join on its unnested invoice ids,
+  // not a scan of every open promise for every invoice.
   await sql`
-    CREATE TEMP TABLE fu_invoice ON COMMIT DROP AS
-    SELECT i.invoice_id, i.number, i.debtor_id, d.number AS debtor_number, d.name AS debtor_name, d.kind AS debtor_kind, d.language AS debtor_language,
-      d.account_manager_user_id, i.issue_date, i.due_date, i.open_amount, i.currency, seg.segment_id
-    FROM invoice i
-    JOIN debtor d ON d.org_id = i.org_id AND d.debtor_id = i.debtor_id
+    CREATE TEMP TABLE fu_debtor ON COMMIT DROP AS
+    SELECT d.org_id, d.debtor_id, d.number AS debtor_number, d.name AS debtor_name, d.kind AS debtor_kind, d.language AS debtor_language,
+      d.account_manager_user_id, seg.segment_id
+    FROM debtor d
     LEFT JOIN (SELECT o.org_id, o.debtor_id, sum(o.open_amount) AS open_total FROM invoice o WHERE o.currency = ${org.currency} GROUP BY o.org_id, o.debtor_id) t
       ON t.org_id = d.org_id AND t.debtor_id = d.debtor_id
     CROSS JOIN LATERAL (SELECT ${segmentOfDebtorSql(segments, org.currency)} AS segment_id) seg
+    WHERE seg.segment_id = ANY(${segments.filter((s) => !s.excluded).map((s) => s.segmentId)}::text[])
+  `.execute(trx);
+  await sql`ANALYZE fu_debtor`.execute(trx);
+  await sql`
+    CREATE TEMP TABLE fu_invoice ON COMMIT DROP AS
+    SELECT i.invoice_id, i.number, i.debtor_id, d.debtor_number, d.debtor_name, d.debtor_kind, d.debtor_language,
+      d.account_manager_user_id, i.issue_date, i.due_date, i.open_amount, i.currency, d.segment_id
+    FROM invoice i
+    JOIN fu_debtor d ON d.org_id = i.org_id AND d.debtor_id = i.debtor_id
     WHERE i.kind = 'invoice' AND i.open_amount > 0 AND i.collection_status IS NULL AND i.issue_date <= ${date}::date
-      AND seg.segment_id = ANY(${segments.filter((s) => !s.excluded).map((s) => s.segmentId)}::text[])
       AND NOT EXISTS (SELECT 1 FROM dispute x WHERE x.org_id = i.org_id AND x.invoice_id = i.invoice_id AND x.status = 'open')
       AND NOT EXISTS (SELECT 1 FROM payment_promise p CROSS JOIN LATERAL unnest(p.invoice_ids) AS u(invoice_id)
                         WHERE p.org_id = i.org_id AND p.status = 'open' AND u.invoice_id = i.invoice_id AND p.promised_date + p.grace_days >= ${date}::date)
   `.execute(trx);
-  await sql`ANALYZE fu_invoice`.execute(trx);
+  // NOTE: statistics on what the due-steps query joins and filters on: with them it hashes the
+  // executions once; without, it probes them per invoice and step (several times slower).
+  await sql`ANALYZE fu_invoice (invoice_id, segment_id, debtor_kind, open_amount, issue_date, due_date)`.execute(trx);
   const counts = await sql<{ n: bigint; lo: string | null }>`SELECT count(*) AS n, min(least(issue_date, due_date)) - 400 AS lo FROM fu_invoice`.execute(trx);
   result.invoicesConsidered = Number(counts.rows[0]?.n ?? 0n);
 
@@ -214,14 +229,20 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     FROM c
     LEFT JOIN fu_bday b ON c.business_days AND b.d = c.raw
     CROSS JOIN LATERAL (SELECT coalesce(b.next_bd, c.raw) AS step_date) x
+    -- NOTE: the conditions on earlier executions are probed per candidate (a lateral LIMIT 1), so
+    -- that the planner never hashes every execution and its message for them instead.
+    LEFT JOIN LATERAL (
+      SELECT true AS met FROM followup_execution e LEFT JOIN outbox_message m ON m.org_id = e.org_id AND m.message_id = e.message_id
+      WHERE c.after_step IS NOT NULL AND e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.step_key = c.after_step AND e.status = 'done'
+        AND (m.data->>'deadline' IS NULL OR (m.data->>'deadline')::date < ${date}::date)
+      LIMIT 1) a ON true
+    LEFT JOIN LATERAL (
+      SELECT true AS met FROM followup_execution e JOIN task t ON t.org_id = e.org_id AND t.task_id = e.task_id
+      WHERE c.after_outcome_step IS NOT NULL AND e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.step_key = c.after_outcome_step AND t.outcome = c.after_outcome
+      LIMIT 1) o ON true
     WHERE x.step_date <= ${date}::date
-      AND (c.after_step IS NULL OR EXISTS (
-        SELECT 1 FROM followup_execution e LEFT JOIN outbox_message m ON m.org_id = e.org_id AND m.message_id = e.message_id
-        WHERE e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.step_key = c.after_step AND e.status = 'done'
-          AND (m.data->>'deadline' IS NULL OR (m.data->>'deadline')::date < ${date}::date)))
-      AND (c.after_outcome_step IS NULL OR EXISTS (
-        SELECT 1 FROM followup_execution e JOIN task t ON t.org_id = e.org_id AND t.task_id = e.task_id
-        WHERE e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.step_key = c.after_outcome_step AND t.outcome = c.after_outcome))
+      AND (c.after_step IS NULL OR a.met)
+      AND (c.after_outcome_step IS NULL OR o.met)
     ORDER BY c.debtor_id, c.invoice_id, c.step_rank
   `.execute(trx);
 
@@ -391,7 +412,10 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     task_id: 'text', debtor_id: 'text', invoice_ids: 'text[]', kind: 'text', step_key: 'text', title: 'text', assignee_role: 'text', assignee_user_id: 'text', due_date: 'date',
   });
   // NOTE: one statement, so the ledger trigger updates each charged invoice's open amount once.
-  await insertRows(trx, 'ledger_entry', orgId, entries.map((e) => ({ ...e, booking_date: date, created_by: actor })), {
+  // NOTE: rows go in in invoice order: index inserts and foreign-key checks then walk the invoice
+  // side of each index in order rather than at random.
+  const byInvoiceId = (a: Row, b: Row): number => (String(a.invoice_id) < String(b.invoice_id) ? -1 : String(a.invoice_id) > String(b.invoice_id) ? 1 : 0);
+  await insertRows(trx, 'ledger_entry', orgId, entries.map((e) => ({ ...e, booking_date: date, created_by: actor })).sort(byInvoiceId), {
     entry_id: 'text', invoice_id: 'text', entry_type: 'text', amount: 'int8', currency: 'text', booking_date: 'date', reason: 'text', created_by: 'text', component: 'text',
   });
   await insertRows(trx, 'event', orgId, events, { event_id: 'text', type: 'text', subject_type: 'text', subject_id: 'text', actor: 'text', data: 'jsonb' });
@@ -399,7 +423,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     execution_id: newId('exe'), invoice_id: e.row.invoice_id, debtor_id: e.row.debtor_id, workflow_id: e.row.workflow_id, step_key: e.row.step_key,
     step_type: stepOf(e.row).type, due_date: e.row.step_date, run_date: date, run_id: runId, status: e.status, detail: e.detail, task_id: e.taskId, message_id: e.messageId,
   }));
-  await insertRows(trx, 'followup_execution', orgId, rows, {
+  await insertRows(trx, 'followup_execution', orgId, rows.sort(byInvoiceId), {
     execution_id: 'text', invoice_id: 'text', debtor_id: 'text', workflow_id: 'text', step_key: 'text', step_type: 'text', due_date: 'date', run_date: 'date',
     run_id: 'text', status: 'text', detail: 'text', task_id: 'text', message_id: 'text',
   }, sql`ON CONFLICT (org_id, invoice_id, step_key) DO NOTHING`);

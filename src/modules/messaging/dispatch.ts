@@ -5,7 +5,8 @@ import { inOrg } from '../../db/database.ts';
 import type { Organisation } from '../../db/schema.ts';
 import { newId } from '../../core/ids.ts';
 import { checkPostalAddress, validateEmail } from '../../core/contact.ts';
-import type { EmailTransport } from './transport.ts';
+import type { Transports } from './transport.ts';
+import { letterForMessage } from './letter-dispatch.ts';
 import { renderMessage, type RenderInput } from './render.ts';
 
 // The outbox dispatcher. A message is rendered once and its exact content stored; then it is marked
@@ -20,8 +21,7 @@ export const DEFAULT_COSTS: Record<Channel, bigint> = { email: 0n, sms: 20n, voi
 const LEASE_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 6;
 
-export interface DispatchOptions {
-  email: EmailTransport | null;
+export interface DispatchOptions extends Transports {
   now?: () => Date;
   publicUrl?: string;
   /** Stop after claiming this many messages. */
@@ -54,6 +54,7 @@ export interface Claimed {
   subject: string | null;
   body_html: string | null;
   body_text: string | null;
+  sms_text: string | null;
   recipient: string | null;
   channel: string | null;
   message_id_header: string | null;
@@ -117,6 +118,35 @@ export async function buildRenderInput(trx: Trx, org: Organisation, m: Claimed, 
   };
 }
 
+function transportFor(options: Transports, channel: Channel): unknown {
+  return options[channel] ?? null;
+}
+
+/** Hands a claimed, rendered message to its channel's transport, with the message id as idempotency key. */
+async function sendVia(db: Db, org: Organisation, options: Transports, m: Claimed, ctx: { domain: string; publicUrl: string }): Promise<{ providerId: string }> {
+  const channel = m.channel as Channel;
+  const statusCallbackUrl = `${ctx.publicUrl}/api/webhooks/${channel}/${org.org_id}`;
+  const senderName = typeof org.messaging.sms_sender === 'string' ? org.messaging.sms_sender : undefined;
+  if (channel === 'email' && options.email) {
+    const from = typeof org.messaging.from === 'string' ? org.messaging.from : `${org.legal_name} <noreply@${ctx.domain}>`;
+    const replyTo = typeof org.messaging.reply_to === 'string' ? org.messaging.reply_to : undefined;
+    return options.email.send({
+      messageId: m.message_id_header!, from, to: m.recipient!, replyTo, subject: m.subject!, html: m.body_html!, text: m.body_text!,
+      headers: { 'X-ArFlow-Message': m.message_id },
+    });
+  }
+  if (channel === 'sms' && options.sms) {
+    return options.sms.send({ idempotencyKey: m.message_id, to: m.recipient!, from: senderName, text: m.sms_text ?? m.body_text!, statusCallbackUrl });
+  }
+  if (channel === 'voice' && options.voice) {
+    return options.voice.call({ idempotencyKey: m.message_id, to: m.recipient!, from: senderName, text: m.sms_text ?? m.body_text!, language: m.language, statusCallbackUrl });
+  }
+  if (channel === 'letter' && options.letter) {
+    return options.letter.send(await letterForMessage(db, org, m));
+  }
+  throw new Error(`no ${channel} transport configured here`);
+}
+
 type ClaimOutcome = { m: Claimed; outcome: 'failed' | 'waiting' } | { m: Claimed; outcome: 'send'; resend: boolean };
 
 /** Sends every queued message of the organisation that can go now; returns what happened. */
@@ -133,7 +163,7 @@ export async function dispatchOutbox(db: Db, org: Organisation, options: Dispatc
     const claim = await inOrg(db, org.org_id, async (trx): Promise<ClaimOutcome | null> => {
       const rows = await sql<Claimed>`
         SELECT message_id, debtor_id, invoice_ids, template, tone, language, channels, status, attempts, amount_total, currency, data, subject, body_html,
-          body_text, recipient, channel, message_id_header, scheduled_for
+          body_text, sms_text, recipient, channel, message_id_header, scheduled_for
         FROM outbox_message
         WHERE status IN ('queued', 'sending') AND (next_attempt_at IS NULL OR next_attempt_at <= ${now()})
         ORDER BY created_at, message_id LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx);
@@ -157,6 +187,7 @@ export async function dispatchOutbox(db: Db, org: Organisation, options: Dispatc
         m.subject = rendered.subject;
         m.body_html = rendered.html;
         m.body_text = rendered.text;
+        m.sms_text = rendered.sms ?? null;
         m.message_id_header = `<${m.message_id}@${domain}>`;
         await trx
           .updateTable('outbox_message')
@@ -165,7 +196,7 @@ export async function dispatchOutbox(db: Db, org: Organisation, options: Dispatc
           .execute();
         await event(trx, org.org_id, m.message_id, 'rendered', null);
       }
-      if (m.channel !== 'email' || !options.email) {
+      if (!transportFor(options, m.channel as Channel)) {
         const reason = `no ${m.channel} transport configured here; the message waits`;
         await trx.updateTable('outbox_message').set({ status: 'queued', last_error: reason, next_attempt_at: new Date(now().getTime() + 86_400_000) }).where('message_id', '=', m.message_id).execute();
         return { m, outcome: 'waiting' };
@@ -191,12 +222,7 @@ export async function dispatchOutbox(db: Db, org: Organisation, options: Dispatc
     // 2. Send outside any transaction, with the fixed Message-ID.
     let sentButNotMarked = false;
     try {
-      const from = typeof org.messaging.from === 'string' ? org.messaging.from : `${org.legal_name} <noreply@${domain}>`;
-      const replyTo = typeof org.messaging.reply_to === 'string' ? org.messaging.reply_to : undefined;
-      const result = await options.email!.send({
-        messageId: m.message_id_header!, from, to: m.recipient!, replyTo, subject: m.subject!, html: m.body_html!, text: m.body_text!,
-        headers: { 'X-ArFlow-Message': m.message_id },
-      });
+      const result = await sendVia(db, org, options, m, { domain, publicUrl });
       sentButNotMarked = true;
       if (options.afterSend) await options.afterSend(m.message_id);
       await inOrg(db, org.org_id, async (trx) => {

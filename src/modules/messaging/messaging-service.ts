@@ -26,7 +26,7 @@ export async function previewForDebtor(trx: Trx, org: Organisation, input: { deb
   const fake: Claimed = {
     message_id: 'msg_preview', debtor_id: debtor.debtor_id, invoice_ids: invoices.map((i) => i.invoice_id), template: input.template, tone: input.tone ?? 'neutral',
     language: input.language ?? debtor.language ?? org.language, channels: [input.channel ?? 'email'], status: 'queued', attempts: 0, amount_total: 0n, currency: org.currency,
-    data: {}, subject: null, body_html: null, body_text: null, recipient: null, channel: input.channel ?? 'email', message_id_header: null, scheduled_for: new Date().toISOString().slice(0, 10),
+    data: {}, subject: null, body_html: null, body_text: null, sms_text: null, recipient: null, channel: input.channel ?? 'email', message_id_header: null, scheduled_for: new Date().toISOString().slice(0, 10),
   };
   return renderMessage(await buildRenderInput(trx, org, fake, input.channel ?? 'email', input.publicUrl, org.org_id));
 }

@@ -1,7 +1,9 @@
 import nodemailer from 'nodemailer';
 
-// Channels behind one interface. E-mail goes over SMTP (nodemailer) with a fixed Message-ID, so a
-// resend after a crash folds into the same message in the recipient's mailbox.
+// Channels behind one interface each. The dispatcher hands a transport a message whose content was
+// rendered and stored once; the transport only carries it. Every send carries the outbox message id
+// as its idempotency key: a provider API that honours it sends a retried message once; SMTP cannot,
+// so e-mail carries a fixed Message-ID and a resend folds into the same message in the mailbox.
 
 export interface OutgoingEmail {
   messageId: string;
@@ -18,6 +20,59 @@ export interface OutgoingEmail {
 export interface EmailTransport {
   send(email: OutgoingEmail): Promise<{ providerId: string }>;
   close(): void;
+}
+
+export interface OutgoingSms {
+  /** The outbox message id: the provider's idempotency key. */
+  idempotencyKey: string;
+  /** E.164, e.g. +31612345678. */
+  to: string;
+  /** Sender name or number, as the provider allows. */
+  from?: string | undefined;
+  text: string;
+  /** Where the provider posts delivery reports (signed). */
+  statusCallbackUrl?: string | undefined;
+}
+
+export interface SmsTransport {
+  send(sms: OutgoingSms): Promise<{ providerId: string; segments?: number }>;
+  close(): void;
+}
+
+export interface OutgoingCall {
+  idempotencyKey: string;
+  to: string;
+  from?: string | undefined;
+  /** What the call says (text to speech), in `language`. */
+  text: string;
+  language: string;
+  statusCallbackUrl?: string | undefined;
+}
+
+export interface VoiceTransport {
+  call(call: OutgoingCall): Promise<{ providerId: string }>;
+  close(): void;
+}
+
+export interface OutgoingLetter {
+  idempotencyKey: string;
+  recipient: { name: string; lines: string[]; country: string | null };
+  /** The letter as printed: A4 PDF, address in the window position. */
+  pdf: Uint8Array;
+  registered: boolean;
+}
+
+export interface LetterTransport {
+  send(letter: OutgoingLetter): Promise<{ providerId: string }>;
+  close(): void;
+}
+
+/** The transports a dispatcher has; a channel without one keeps its messages queued with the reason. */
+export interface Transports {
+  email?: EmailTransport | null;
+  sms?: SmsTransport | null;
+  voice?: VoiceTransport | null;
+  letter?: LetterTransport | null;
 }
 
 /** An SMTP transport from a URL such as `smtp://user:pass@host:587` (or `smtps://` for TLS). */
