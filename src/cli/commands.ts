@@ -17,7 +17,7 @@ import { ALLOCATION_COLUMNS, MUTATION_COLUMNS, exportAllocations, exportMutation
 import { exportPaymentsMt940 } from '../modules/cashapp/payments-export.ts';
 import { runFollowup, type RunResult } from '../modules/followup/daily-run.ts';
 import { dispatchOutbox } from '../modules/messaging/dispatch.ts';
-import { smtpTransport } from '../modules/messaging/transport.ts';
+import { transportsFor } from '../modules/messaging/transports-config.ts';
 
 export interface Io {
   out(text: string): void;
@@ -225,13 +225,12 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
       const orgs = ctx.orgSlug ? [await resolveOrganisation(ctx.handle.db, ctx.orgSlug)] : await listOrganisations(ctx.handle.db);
       const results = [];
       for (const org of orgs) {
-        const url = process.env.ARFLOW_SMTP_URL ?? (typeof org.messaging.smtp_url === 'string' ? org.messaging.smtp_url : null);
-        const email = url ? smtpTransport(url) : null;
+        const { transports, description, close } = transportsFor(org);
         try {
-          const s = await dispatchOutbox(ctx.handle.db, org, { email });
-          results.push({ organisation: org.slug, smtp: url ? url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : null, ...s });
+          const s = await dispatchOutbox(ctx.handle.db, org, { ...transports });
+          results.push({ organisation: org.slug, smtp: description.email, transports: description, ...s });
         } finally {
-          email?.close();
+          close();
         }
       }
       emit(ctx, results, results.map((r) => `${r.organisation}: ${r.sent} sent, ${r.waiting} waiting, ${r.failed} failed${r.possibleDuplicates ? `, ${r.possibleDuplicates} possibly sent twice (same Message-ID)` : ''}${r.smtp ? '' : ' (no SMTP configured: set ARFLOW_SMTP_URL)'}`).join('\n'));

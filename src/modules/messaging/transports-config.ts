@@ -1,0 +1,44 @@
+import type { Organisation } from '../../db/schema.ts';
+import { smtpTransport, type Transports } from './transport.ts';
+
+// The transports of an organisation, from the environment (one for the whole installation) or the
+// organisation's messaging settings. A channel without a transport keeps its messages queued with the
+// reason, so nothing is lost while a provider is not configured yet.
+
+export type Env = Record<string, string | undefined>;
+
+/** Describes where each channel goes (secrets masked), for the CLI's summary. */
+export interface TransportDescription {
+  email: string | null;
+  sms: string | null;
+  voice: string | null;
+  letter: string | null;
+}
+
+export function maskUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+function setting(org: Organisation, key: string): string | null {
+  const value = org.messaging[key];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+export function transportsFor(org: Organisation, env: Env = process.env): { transports: Transports; description: TransportDescription; close: () => void } {
+  const transports: Transports = {};
+  const description: TransportDescription = { email: null, sms: null, voice: null, letter: null };
+  const smtpUrl = env.ARFLOW_SMTP_URL ?? setting(org, 'smtp_url');
+  if (smtpUrl) {
+    transports.email = smtpTransport(smtpUrl);
+    description.email = maskUrl(smtpUrl);
+  }
+  // SMS and voice: (provider configuration goes here)
+  // Letters: (print-and-mail provider or the daily bundle goes here)
+  return {
+    transports,
+    description,
+    close: () => {
+      for (const t of [transports.email, transports.sms, transports.voice, transports.letter]) t?.close();
+    },
+  };
+}
