@@ -6,21 +6,10 @@
 //   import { generateOrganisation, generateTransactions, invoiceCsvChunks, camt053Statement } from './generate.ts';
 
 import { formatRf, generateBetalingskenmerk, generateRf, mod97, referenceForInvoice } from '../../src/core/references.ts';
+import { mulberry32 as prng } from '../../src/core/prng.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Random numbers
-
-/** mulberry32: small, fast, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 export interface Random {
   /** 0 ≤ result < n (integer). */

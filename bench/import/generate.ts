@@ -6,6 +6,7 @@
 //   node bench/import/generate.ts 1000 --seed 7 --delimiter ';' --decimal-comma > invoices.csv
 
 import { generateBetalingskenmerk } from '../../src/core/references.ts';
+import { mulberry32 as prng } from '../../src/core/prng.ts';
 
 export interface GenerateOptions {
   /** PRNG seed (default 1): the same seed and N give the same file, byte for byte. */
@@ -21,17 +22,6 @@ export const HEADER = [
   'issue_date', 'due_date', 'amount', 'vat_amount', 'po_number', 'payment_reference',
 ] as const;
 
-/** mulberry32: small, fast, good enough for test data; returns a uint32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 interface Random {
   /** 0 ≤ result < n (integer). */

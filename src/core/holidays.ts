@@ -1,28 +1,10 @@
 import { addDays } from './dates.ts';
+import { easterSunday } from './law/holidays.ts';
 
 // Public holidays on which banks and post do not work, NL and BE, and the business-day arithmetic
 // the follow-up engine uses. NOTE: NL Bevrijdingsdag (5 May) is a national holiday every year but
 // a day off by collective agreement only every fifth year (2025, 2030…): counted in those years.
 // Good Friday is no official holiday in NL, but banks (TARGET2) are closed: counted.
-
-function easterSunday(year: number): string {
-  // Anonymous Gregorian algorithm (Meeus/Jones/Butcher).
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
 
 export function weekday(date: string): number {
   // ISO weekday: Monday 1 … Sunday 7.

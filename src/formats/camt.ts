@@ -9,88 +9,12 @@
 // extra digits are zeros (`18.150` EUR, as in genkgo's five-decimals sample); `18.155` EUR is an
 // error naming the element, never rounded.
 
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { all, ATTR, attr, children, allTexts, first, firstText, isNode, parseXmlDocument, TEXT, textAt, textOf, XMLValidator, type XmlNode } from './xml.ts';
 import { currencyExponent, isCurrencyCode, parseAmount } from '../core/money.ts';
 import { isBusinessDate } from '../core/dates.ts';
 import { validateIban } from '../core/iban.ts';
 import { StatementFormatError } from './statement.ts';
 import type { BankStatement, ParsedStatementFile, StatementBalance, StatementFormat, StatementTransaction } from './statement.ts';
-
-/** An element as fast-xml-parser returns it: child elements (always arrays), `@_attr`, `#text`. */
-type XmlNode = { readonly [key: string]: unknown };
-
-const TEXT = '#text';
-const ATTR = '@_';
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: ATTR,
-  textNodeName: TEXT,
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  alwaysCreateTextNode: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  isArray: (_name: string, _jpath: unknown, _isLeafNode: boolean, isAttribute: boolean) => !isAttribute,
-});
-
-function isNode(value: unknown): value is XmlNode {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function children(node: XmlNode | undefined, name: string): XmlNode[] {
-  if (node === undefined) return [];
-  const value = node[name];
-  const items: readonly unknown[] = Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value];
-  return items.map((item) => (isNode(item) ? item : { [TEXT]: typeof item === 'string' ? item : '' }));
-}
-
-function all(node: XmlNode | undefined, ...path: string[]): XmlNode[] {
-  let current: XmlNode[] = node === undefined ? [] : [node];
-  for (const name of path) current = current.flatMap((n) => children(n, name));
-  return current;
-}
-
-function first(node: XmlNode | undefined, ...path: string[]): XmlNode | undefined {
-  return all(node, ...path)[0];
-}
-
-/** Text of an element with whitespace folded; null when absent or empty. */
-function textOf(node: XmlNode | undefined): string | null {
-  if (node === undefined) return null;
-  const value = node[TEXT];
-  const text = typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
-  return text === '' ? null : text;
-}
-
-function firstText(node: XmlNode | undefined, ...path: string[]): string | null {
-  for (const el of all(node, ...path)) {
-    const text = textOf(el);
-    if (text !== null) return text;
-  }
-  return null;
-}
-
-/** The first path (each a list of local names) that yields text. */
-function textAt(node: XmlNode | undefined, ...paths: string[][]): string | null {
-  for (const path of paths) {
-    const text = firstText(node, ...path);
-    if (text !== null) return text;
-  }
-  return null;
-}
-
-function allTexts(node: XmlNode | undefined, ...path: string[]): string[] {
-  return all(node, ...path)
-    .map(textOf)
-    .filter((t): t is string => t !== null);
-}
-
-function attr(node: XmlNode | undefined, name: string): string | null {
-  const value = node?.[ATTR + name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Messages
@@ -619,7 +543,7 @@ export function parseCamt(content: Buffer | string, fileName: string): ParsedSta
   }
   let parsed: unknown;
   try {
-    parsed = parser.parse(text);
+    parsed = parseXmlDocument(text);
   } catch (error) {
     // fast-xml-parser refuses element names such as `constructor` or `__proto__`.
     throw new StatementFormatError(`${fileName} is not a camt.053 or camt.054 file (${error instanceof Error ? error.message : String(error)}).`);

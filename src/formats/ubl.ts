@@ -2,76 +2,11 @@
 // Elements are matched on their local names: prefixes differ between senders and default namespaces
 // are common, so `cac:`/`cbc:` in this file and in error columns are only the conventional spelling.
 
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { all, ATTR, attr, children, first, firstText, isNode, parseXmlDocument, TEXT, textOf, XMLValidator, type XmlNode } from './xml.ts';
 import { currencyExponent, isCurrencyCode, parseAmount } from '../core/money.ts';
 import { isBusinessDate } from '../core/dates.ts';
 import { InvalidFileError } from './invoice-input.ts';
 import type { DebtorInput, DocumentKind, InvoiceInput, ParsedInvoiceFile, RowError } from './invoice-input.ts';
-
-/** An element as fast-xml-parser returns it: child elements (always arrays), `@_attr`, `#text`. */
-type XmlNode = { readonly [key: string]: unknown };
-
-const TEXT = '#text';
-const ATTR = '@_';
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: ATTR,
-  textNodeName: TEXT,
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  alwaysCreateTextNode: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  // Every element may repeat somewhere in UBL; treating all of them as arrays keeps lookups uniform.
-  isArray: (_name: string, _jpath: unknown, _isLeafNode: boolean, isAttribute: boolean) => !isAttribute,
-});
-
-function isNode(value: unknown): value is XmlNode {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Child elements of `node` with the local name `name`, in document order. */
-function children(node: XmlNode | undefined, name: string): XmlNode[] {
-  if (node === undefined) return [];
-  const value = node[name];
-  const items: readonly unknown[] = Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value];
-  return items.map((item) => (isNode(item) ? item : { [TEXT]: typeof item === 'string' ? item : '' }));
-}
-
-/** All elements reached by following `path` (local names) from `node`. */
-function all(node: XmlNode | undefined, ...path: string[]): XmlNode[] {
-  let current: XmlNode[] = node === undefined ? [] : [node];
-  for (const name of path) current = current.flatMap((n) => children(n, name));
-  return current;
-}
-
-function first(node: XmlNode | undefined, ...path: string[]): XmlNode | undefined {
-  return all(node, ...path)[0];
-}
-
-/** Text content of an element, trimmed and with line breaks/indentation collapsed; null when absent or empty. */
-function textOf(node: XmlNode | undefined): string | null {
-  if (node === undefined) return null;
-  const value = node[TEXT];
-  const text = typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
-  return text === '' ? null : text;
-}
-
-/** Text of the first element on `path` that has any. */
-function firstText(node: XmlNode | undefined, ...path: string[]): string | null {
-  for (const el of all(node, ...path)) {
-    const text = textOf(el);
-    if (text !== null) return text;
-  }
-  return null;
-}
-
-function attr(node: XmlNode | undefined, name: string): string | null {
-  const value = node?.[ATTR + name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-}
 
 const XSD_DATE = /^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?$/;
 const XSD_DECIMAL = /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)$/;
@@ -108,7 +43,7 @@ function parseXml(xml: string, fileName: string): XmlNode {
   if (valid !== true) {
     throw new InvalidFileError(`${fileName} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`.replace(/\.?\)$/, ').'));
   }
-  const parsed: unknown = parser.parse(body);
+  const parsed: unknown = parseXmlDocument(body);
   if (!isNode(parsed)) throw new InvalidFileError(`${fileName} is not an XML document.`);
   return parsed;
 }

@@ -14,6 +14,7 @@ import { createOrganisation, findOrganisationBySlug } from '../organisations/org
 import { addUser } from '../users/user-service.ts';
 import { importInvoiceFile } from '../invoices/invoice-import.ts';
 import { runDebtorChecks } from '../checks/check-service.ts';
+import { mulberry32 } from '../../core/prng.ts';
 
 // `arflow demo`: one organisation that looks like a real Dutch wholesaler with 18 months of history,
 // so that every report, worklist and check has something true to show. Everything is derived from a
@@ -57,16 +58,6 @@ interface Rng {
   weighted<T>(items: readonly (readonly [T, number])[]): T;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 function createRng(seed: number): Rng {
   const next = mulberry32(seed);
