@@ -24,6 +24,7 @@ import * as P from './present.ts';
 import { registerCashAppRoutes } from './cashapp-routes.ts';
 import { registerFollowupRoutes } from './followup-routes.ts';
 import { registerMessagingRoutes } from './messaging-routes.ts';
+import { presentMessagingSettings, updateMessagingSettings } from '../modules/organisations/messaging-settings.ts';
 import { registerDossierRoutes } from './dossier-routes.ts';
 
 export interface LocalCommandResult {
@@ -51,11 +52,33 @@ const ProblemRef = Type.Ref('Problem');
 const problemResponses = { 400: ProblemRef, 401: ProblemRef, 403: ProblemRef, 404: ProblemRef, 409: ProblemRef, 422: ProblemRef };
 
 /** Builds the HTTP app (API and docs); `listen` is the caller's business, so tests use `inject`. */
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  params?: { additionalProperty?: string; allowedValues?: unknown[] };
+}
+
+/** A schema validation failure in words that name the field: `body.costs.fax: unknown field`. */
+function validationDetail(context: string, issues: ValidationIssue[]): string {
+  return issues
+    .map((i) => {
+      const path = [context, ...(i.instancePath ?? '').split('/').filter(Boolean)].join('.');
+      if (i.params?.additionalProperty !== undefined) return `${path}.${i.params.additionalProperty}: unknown field`;
+      return `${path}: ${i.message ?? 'not valid'}`;
+    })
+    .join('; ');
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { handle } = options;
   const db = handle.db;
   const now = options.now ?? (() => new Date());
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 512 * 1024 * 1024 }).withTypeProvider<TypeBoxTypeProvider>();
+  // NOTE: a field the schema does not know is an error, not silently dropped (a typo in a setting
+  // must not pass for a change); types are still coerced for query strings and path parameters.
+  const app = Fastify({
+    logger: options.logger ?? false, bodyLimit: 512 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('principal', null);
   app.addSchema(S.Problem);
 
@@ -97,12 +120,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           ...(details?.errors ? { errors: details.errors } : {}),
         });
     }
-    const fe = error as { validation?: unknown; statusCode?: number; message?: string; code?: string };
+    const fe = error as { validation?: ValidationIssue[]; validationContext?: string; statusCode?: number; message?: string; code?: string };
     if (fe.validation || (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)) {
+      const detail = fe.validation ? validationDetail(fe.validationContext ?? 'body', fe.validation) : (fe.message ?? 'Bad request');
       return reply
         .status(fe.statusCode ?? 400)
         .type('application/problem+json')
-        .send({ type: 'https://arflow.dev/problems/bad_request', title: ERROR_CATALOGUE.bad_request.title, status: fe.statusCode ?? 400, detail: fe.message ?? 'Bad request', code: 'bad_request', instance: request.url });
+        .send({ type: 'https://arflow.dev/problems/bad_request', title: ERROR_CATALOGUE.bad_request.title, status: fe.statusCode ?? 400, detail, code: 'bad_request', instance: request.url });
     }
     request.log.error(error);
     return reply
@@ -194,6 +218,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     async (request) =>
       scoped(request, 'admin', async (trx, org) => P.presentOrganisation(await updateOrganisation(trx, org.org_id, { ...request.body }, `${request.principal!.kind}:${request.principal!.id}`))),
+  );
+
+  const MessagingSettings = Type.Object(
+    {
+      from: Type.Optional(S.Nullable(Type.String({ description: '"Name <address>" or an address' }))),
+      reply_to: Type.Optional(S.Nullable(Type.String())),
+      message_id_domain: Type.Optional(S.Nullable(Type.String())),
+      smtp_url: Type.Optional(S.Nullable(Type.String({ description: 'smtp://user:password@host:587 or smtps://…; read back with the password masked' }))),
+      sms_sender: Type.Optional(S.Nullable(Type.String({ maxLength: 16 }))),
+      costs: Type.Optional(S.Nullable(Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'cents per message: email, sms, voice, letter, registered (extra)' }))),
+      test_recipient: Type.Optional(S.Nullable(Type.String({ description: 'test mode: every e-mail goes to this address instead' }))),
+    },
+    { additionalProperties: false },
+  );
+  app.get('/api/organisation/messaging', { schema: { tags: ['organisations'], response: { 200: Type.Record(Type.String(), Type.Unknown()), ...problemResponses } } }, async (request) =>
+    scoped(request, 'admin', (_trx, org) => Promise.resolve(presentMessagingSettings(org))),
+  );
+  app.patch(
+    '/api/organisation/messaging',
+    { schema: { tags: ['organisations'], body: MessagingSettings, response: { 200: Type.Record(Type.String(), Type.Unknown()), ...problemResponses } } },
+    async (request) =>
+      scoped(request, 'admin', async (trx, org) =>
+        presentMessagingSettings(await updateMessagingSettings(trx, org.org_id, { ...request.body }, `${request.principal!.kind}:${request.principal!.id}`)),
+      ),
   );
 
   app.get('/api/organisations', { schema: { tags: ['organisations'], response: { 200: Type.Array(S.Organisation), ...problemResponses } } }, async (request) =>

@@ -4,7 +4,9 @@ import { Type, type Static, type TSchema } from 'typebox';
 
 export const Amount = Type.String({ pattern: '^-?\\d+(\\.\\d+)?$', description: 'Decimal amount in the currency, e.g. "1234.56"' });
 export const BusinessDate = Type.String({ format: 'date', description: 'Business date YYYY-MM-DD' });
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+// NOTE: null first: the validator coerces types (query strings), and tried against a string first a
+// JSON null would become "" instead of clearing the field.
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
 
 export const Problem = Type.Object(
   {

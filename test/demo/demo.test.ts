@@ -27,13 +27,10 @@ void describe('buildDemo', () => {
   let t: TestDatabase;
   let result: DemoResult;
   let orgId: string;
-  let buildMs: number;
 
   before(async () => {
     t = await createTestDatabase();
-    const started = performance.now();
     result = await buildDemo(t.db, { slug: 'demo', today: TODAY });
-    buildMs = performance.now() - started;
     const org = await findOrganisationBySlug(t.db, 'demo');
     assert.ok(org);
     orgId = org.org_id;
@@ -42,7 +39,7 @@ void describe('buildDemo', () => {
     await t.close();
   });
 
-  void it('creates a Dutch organisation with valid identifiers, quickly', async () => {
+  void it('creates a Dutch organisation with valid identifiers, in test mode for e-mail', async () => {
     assert.equal(result.created, true);
     assert.deepEqual(result.login, { email: 'demo@arflow.test', password: 'arflow-demo' });
     const org = await findOrganisationBySlug(t.db, 'demo');
@@ -53,7 +50,7 @@ void describe('buildDemo', () => {
     assert.ok(validateIban(org.iban).ok);
     assert.ok(org.vat_number !== null && validateVatNumber(org.vat_number, 'NL').ok);
     assert.match(org.coc_number ?? '', /^\d{8}$/);
-    assert.ok(buildMs < 30_000, `the demo took ${Math.round(buildMs)} ms`);
+    assert.equal(org.messaging.test_recipient, 'demo-inbox@arflow.test', 'no demo e-mail reaches a real-looking debtor address');
   });
 
   void it('has ~300 debtors of both kinds and countries, with sound (and a few broken) contact data', async () => {

@@ -11,6 +11,7 @@ import { validateVatNumber } from '../../core/vat.ts';
 import { normalizePhone, normalizeDutchPostcode, validateEmail } from '../../core/contact.ts';
 import { AppError } from '../../errors.ts';
 import { createOrganisation, findOrganisationBySlug } from '../organisations/organisation-service.ts';
+import { updateMessagingSettings } from '../organisations/messaging-settings.ts';
 import { addUser } from '../users/user-service.ts';
 import { importInvoiceFile } from '../invoices/invoice-import.ts';
 import { runDebtorChecks } from '../checks/check-service.ts';
@@ -887,6 +888,9 @@ export async function buildDemo(db: Db, options: { slug: string; today?: string 
 
   await inOrg(db, organisation.org_id, async (trx) => {
     await addUser(trx, organisation.org_id, { email: LOGIN.email, password: LOGIN.password, role: 'owner', name: 'Marloes Veldhuis' });
+    // NOTE: the demo debtors' addresses look real and some may be: the demo starts in test mode, so
+    // whatever SMTP server is configured, every e-mail goes to one reserved address (.test).
+    await updateMessagingSettings(trx, organisation.org_id, { test_recipient: 'demo-inbox@arflow.test', message_id_domain: 'demo.arflow.test' }, 'demo');
     const controller = await addUser(trx, organisation.org_id, { email: 'controller@arflow.test', password: LOGIN.password, role: 'controller', name: 'Joost de Wit' });
     await addUser(trx, organisation.org_id, { email: 'viewer@arflow.test', password: LOGIN.password, role: 'viewer', name: 'Eva Jansen' });
     await setDebtorFields(trx, plan, controller.user_id);

@@ -1,5 +1,5 @@
 import type { Organisation } from '../../db/schema.ts';
-import { smtpTransport, type Transports } from './transport.ts';
+import { smtpTransport, type EmailTransport, type Transports } from './transport.ts';
 
 // The transports of an organisation, from the environment (one for the whole installation) or the
 // organisation's messaging settings. A channel without a transport keeps its messages queued with the
@@ -24,6 +24,14 @@ function setting(org: Organisation, key: string): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** Test mode: every e-mail goes to one address; the debtor's address is kept in a header. */
+export function redirected(inner: EmailTransport, to: string): EmailTransport {
+  return {
+    send: (email) => inner.send({ ...email, to, headers: { ...email.headers, 'X-ArFlow-Original-Recipient': email.to } }),
+    close: () => inner.close(),
+  };
+}
+
 export function transportsFor(org: Organisation, env: Env = process.env): { transports: Transports; description: TransportDescription; close: () => void } {
   const transports: Transports = {};
   const description: TransportDescription = { email: null, sms: null, voice: null, letter: null };
@@ -31,6 +39,11 @@ export function transportsFor(org: Organisation, env: Env = process.env): { tran
   if (smtpUrl) {
     transports.email = smtpTransport(smtpUrl);
     description.email = maskUrl(smtpUrl);
+  }
+  const testRecipient = setting(org, 'test_recipient');
+  if (transports.email && testRecipient) {
+    transports.email = redirected(transports.email, testRecipient);
+    description.email = `${description.email} (test mode: all e-mail to ${testRecipient})`;
   }
   // SMS and voice: (provider configuration goes here)
   // Letters: (print-and-mail provider or the daily bundle goes here)
