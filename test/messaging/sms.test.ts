@@ -44,8 +44,8 @@ test('numbers for SMS and calls: E.164, a mobile for an SMS, a clear reason othe
   const invalid = phoneForChannel('12', 'NL', 'sms');
   assert.equal(invalid.ok, false);
   assert.match(!invalid.ok ? invalid.reason : '', /^12: /);
-  const premium = phoneForChannel('0900-1234567', 'NL', 'voice');
-  assert.equal(premium.ok, false);
+  assert.deepEqual(phoneForChannel('0900-1234567', 'NL', 'voice'), { ok: false, reason: '+319001234567 is a premium-rate number' });
+  assert.deepEqual(phoneForChannel('+32 2 511 22 33', 'BE', 'sms'), { ok: false, reason: '+3225112233 is not a mobile number (fixed line): it cannot receive an SMS' });
 });
 
 test("Twilio's signature: the documented example, and any change breaks it", () => {
