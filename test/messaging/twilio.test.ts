@@ -237,6 +237,19 @@ test('a report that arrives before the dispatcher marks the message sent is not 
   assert.equal(m.status, 'delivered', 'delivered stays delivered');
   assert.match(m.provider_id ?? '', /^SM/);
   assert.ok(m.sent_at);
+  assert.ok(m.delivered_at);
+
+  const other = await twilioOrg();
+  const failedId = await queuedSmsReminder(other, '0612345678');
+  await dispatch(other, '2026-02-09T08:00:00Z', {
+    afterSend: async () => {
+      const r = requests[requests.length - 1]!;
+      const sid = `SM${String(sidCounter).padStart(32, '0')}`;
+      assert.equal((await report(r.form.get('StatusCallback')!, smsStatus(sid, 'undelivered', { ErrorCode: '30005' }))).statusCode, 204);
+    },
+  });
+  const f = await stored(other, failedId);
+  assert.deepEqual([f.status, f.last_error], ['failed', `not delivered: twilio ${f.provider_id} undelivered (error 30005)`]);
 });
 
 test('a landline cannot get an SMS: the send fails with the reason and nothing reaches the provider', async () => {

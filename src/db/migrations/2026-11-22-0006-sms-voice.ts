@@ -5,7 +5,8 @@ import { sql, type Kysely } from 'kysely';
 // - a message found by the provider's id when a report names no message of ours;
 // - a guard that keeps a reported outcome: a delivery report can arrive before the dispatcher
 //   marks the message `sent` (or a late retry marks it again); `delivered` and `bounced` never go
-//   back to queued/sending/sent, and a provider's `failed` is not overwritten by `sent`.
+//   back to queued/sending/sent, and a provider's `failed` is not overwritten by `sent`; the outcome's
+//   columns (status, last_error, next_attempt_at, delivered_at) stay, the rest (sent_at, provider_id) is written.
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of [
@@ -14,6 +15,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     `CREATE FUNCTION outbox_message_keep_outcome() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       NEW.status := OLD.status;
+      NEW.last_error := OLD.last_error;
+      NEW.next_attempt_at := OLD.next_attempt_at;
+      NEW.delivered_at := OLD.delivered_at;
       RETURN NEW;
     END
     $$`,
