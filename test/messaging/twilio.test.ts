@@ -252,6 +252,19 @@ test('a report that arrives before the dispatcher marks the message sent is not 
   assert.deepEqual([f.status, f.last_error], ['failed', `not delivered: twilio ${f.provider_id} undelivered (error 30005)`]);
 });
 
+test('a report that names no message of ours is matched by the provider id', async () => {
+  const org = await twilioOrg();
+  const id = await queuedSmsReminder(org, '0612345678');
+  await dispatch(org, '2026-02-09T08:00:00Z');
+  const sid = (await stored(org, id)).provider_id!;
+  const bare = `${PUBLIC_URL}/api/webhooks/sms/${org.org_id}`;
+  assert.equal((await report(bare, smsStatus('SM'.padEnd(34, '9'), 'delivered'))).statusCode, 404);
+  assert.equal((await report(bare, smsStatus(sid, 'delivered'))).statusCode, 204);
+  assert.equal((await stored(org, id)).status, 'delivered');
+  // The SMS route does not touch a call, nor the other way round.
+  assert.equal((await report(`${PUBLIC_URL}/api/webhooks/voice/${org.org_id}?message=${id}`, { CallSid: sid, CallStatus: 'completed' })).statusCode, 404);
+});
+
 test('a landline cannot get an SMS: the send fails with the reason and nothing reaches the provider', async () => {
   const org = await twilioOrg();
   const id = await queuedSmsReminder(org, '020-1234567');
