@@ -407,6 +407,8 @@ export interface OutboxMessageTable {
   sent_at: Date | null;
   delivered_at: Date | null;
   created_at: Timestamp;
+  /** SMS parts (GSM-7 160/153, UCS-2 70/67); null for other channels. */
+  segments: number | null;
 }
 
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'cancelled';

@@ -26,6 +26,7 @@ import { registerFollowupRoutes } from './followup-routes.ts';
 import { registerMessagingRoutes } from './messaging-routes.ts';
 import { presentMessagingSettings, updateMessagingSettings } from '../modules/organisations/messaging-settings.ts';
 import { registerDossierRoutes } from './dossier-routes.ts';
+import { registerProviderWebhookRoutes } from './provider-webhook-routes.ts';
 
 export interface LocalCommandResult {
   exitCode: number;
@@ -229,6 +230,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       sms_sender: Type.Optional(S.Nullable(Type.String({ maxLength: 16 }))),
       costs: Type.Optional(S.Nullable(Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'cents per message: email, sms, voice, letter, registered (extra)' }))),
       test_recipient: Type.Optional(S.Nullable(Type.String({ description: 'test mode: every e-mail goes to this address instead' }))),
+      twilio_account_sid: Type.Optional(S.Nullable(Type.String({ pattern: '^AC[0-9a-fA-F]{32}$' }))),
+      twilio_auth_token: Type.Optional(S.Nullable(Type.String({ minLength: 16, description: 'write-only; read back masked' }))),
+      twilio_from: Type.Optional(S.Nullable(Type.String({ description: 'E.164 number or alphanumeric sender ID' }))),
+      twilio_base_url: Type.Optional(S.Nullable(Type.String({ format: 'uri' }))),
     },
     { additionalProperties: false },
   );
@@ -544,6 +549,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerFollowupRoutes(app, { db, now, auth, scoped, problems: problemResponses });
   registerMessagingRoutes(app, { db, now, auth, scoped, problems: problemResponses });
   registerDossierRoutes(app, { db, now, auth, scoped, problems: problemResponses });
+  registerProviderWebhookRoutes(app, { db, now, auth, scoped, problems: problemResponses });
 
   if (options.local) {
     const local = options.local;

@@ -94,14 +94,20 @@ test('settings are validated, stored per organisation, read back with secrets ma
   assert.match(unknown.body, /smtp_password/, 'the error names the unknown field');
   assert.deepEqual((await getOrganisation(tdb.db, org.org_id)).messaging, stored.messaging);
 
+  const twilio = await patch(admin, { twilio_account_sid: `AC${'0a'.repeat(16)}`, twilio_auth_token: 'f'.repeat(32), twilio_from: '+3197010000000' });
+  assert.equal(twilio.statusCode, 200, twilio.body);
+  assert.equal(twilio.json<Record<string, unknown>>().twilio_auth_token, '***');
+  assert.ok(!twilio.body.includes('f'.repeat(32)));
+  assert.equal((await patch(admin, { twilio_account_sid: 'not-a-sid' })).statusCode, 400);
+
   // Only admins; other organisations see their own (empty) settings.
   assert.equal((await patch(controller, { from: 'x@acme.nl' })).statusCode, 403);
   const theirs = await app.inject({ method: 'GET', url: '/api/organisation/messaging', headers: { authorization: `Bearer ${otherAdmin}` } });
   assert.deepEqual(theirs.json(), {});
 
   const events = await inOrg(tdb.db, org.org_id, (trx) => trx.selectFrom('event').select(['type', 'data']).where('type', '=', 'organisation.messaging_updated').orderBy('event_id').execute());
-  assert.equal(events.length, 2);
-  assert.ok(!JSON.stringify(events).includes('s3cret-pw'), 'events mask the secret too');
+  assert.equal(events.length, 3);
+  assert.ok(!JSON.stringify(events).includes('s3cret-pw') && !JSON.stringify(events).includes('f'.repeat(32)), 'events mask the secrets too');
 });
 
 test('test mode sends every e-mail to one address and keeps the debtor\'s in a header', async () => {

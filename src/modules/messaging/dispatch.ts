@@ -7,6 +7,7 @@ import { newId } from '../../core/ids.ts';
 import { checkPostalAddress, validateEmail } from '../../core/contact.ts';
 import type { Transports } from './transport.ts';
 import { letterForMessage } from './letter-dispatch.ts';
+import { prepareSms, recipientPhone, recordSmsSegments, reportUrl, smsUnitCost } from './phone-messages.ts';
 import { renderMessage, type RenderInput } from './render.ts';
 
 // The outbox dispatcher. A message is rendered once and its exact content stored; then it is marked
@@ -136,10 +137,18 @@ async function sendVia(db: Db, org: Organisation, options: Transports, m: Claime
     });
   }
   if (channel === 'sms' && options.sms) {
-    return options.sms.send({ idempotencyKey: m.message_id, to: m.recipient!, from: senderName, text: m.sms_text ?? m.body_text!, statusCallbackUrl });
+    const text = m.sms_text ?? m.body_text!;
+    const unitCost = smsUnitCost(org, DEFAULT_COSTS.sms);
+    const sms = await prepareSms(db, org, { message_id: m.message_id, recipient: m.recipient!, text }, unitCost);
+    const sent = await options.sms.send({ idempotencyKey: m.message_id, to: sms.to, from: senderName, text, statusCallbackUrl: reportUrl(statusCallbackUrl, m.message_id) });
+    // NOTE: the provider bills the parts it counted: where it says, its count is the cost. The SMS is
+    // out by now, so a failure to record that count must not make it look unsent (and go again).
+    if (sent.segments !== undefined && sent.segments !== sms.segments) await recordSmsSegments(db, org, m.message_id, sent.segments, unitCost, 'as counted by the provider').catch(() => undefined);
+    return sent;
   }
   if (channel === 'voice' && options.voice) {
-    return options.voice.call({ idempotencyKey: m.message_id, to: m.recipient!, from: senderName, text: m.sms_text ?? m.body_text!, language: m.language, statusCallbackUrl });
+    const to = recipientPhone(org, m.recipient!, 'voice');
+    return options.voice.call({ idempotencyKey: m.message_id, to, from: senderName, text: m.sms_text ?? m.body_text!, language: m.language, statusCallbackUrl: reportUrl(statusCallbackUrl, m.message_id) });
   }
   if (channel === 'letter' && options.letter) {
     return options.letter.send(await letterForMessage(db, org, m));

@@ -1,5 +1,6 @@
 import type { Organisation } from '../../db/schema.ts';
 import { smtpTransport, type EmailTransport, type Transports } from './transport.ts';
+import { twilioConfig, twilioSmsTransport, twilioVoiceTransport } from './twilio.ts';
 
 // The transports of an organisation, from the environment (one for the whole installation) or the
 // organisation's messaging settings. A channel without a transport keeps its messages queued with the
@@ -45,7 +46,16 @@ export function transportsFor(org: Organisation, env: Env = process.env): { tran
     transports.email = redirected(transports.email, testRecipient);
     description.email = `${description.email} (test mode: all e-mail to ${testRecipient})`;
   }
-  // SMS and voice: (provider configuration goes here)
+  // SMS and voice: Twilio (ARFLOW_TWILIO_* or messaging.twilio_*); see twilio.ts. In test mode they
+  // are not sent: the messages wait, with the reason.
+  const twilio = twilioConfig(org, env);
+  if (twilio && testRecipient) {
+    description.sms = description.voice = 'not sent in test mode';
+  } else if (twilio) {
+    transports.sms = twilioSmsTransport(twilio);
+    transports.voice = twilioVoiceTransport(twilio);
+    description.sms = description.voice = `twilio ${twilio.accountSid.slice(0, 6)}… at ${twilio.baseUrl}${twilio.from ? ` from ${twilio.from}` : ''}`;
+  }
   // Letters: (print-and-mail provider or the daily bundle goes here)
   return {
     transports,

@@ -23,11 +23,16 @@ export interface MessagingSettings {
   sms_sender?: string | null;
   /** Cost per message in cents, per channel (`registered`: the extra for a registered letter). */
   costs?: Partial<Record<CostKey, number>> | null;
-  /** Test mode: every e-mail goes to this address instead of the debtor's (the original in a header). */
+  /** Test mode: every e-mail goes to this address instead of the debtor's (the original in a header); SMS, calls and letters wait. */
   test_recipient?: string | null;
+  /** SMS and voice through Twilio (see src/modules/messaging/twilio.ts); ARFLOW_TWILIO_* override them. */
+  twilio_account_sid?: string | null;
+  twilio_auth_token?: string | null;
+  twilio_from?: string | null;
+  twilio_base_url?: string | null;
 }
 
-const SECRET_KEYS = new Set(['smtp_url']);
+const SECRET_KEYS = new Set(['smtp_url', 'twilio_auth_token']);
 
 function mailbox(value: string): string | null {
   const m = /^\s*(?:"?([^"<>]*)"?\s*)?<([^<>\s]+)>\s*$/.exec(value);
@@ -37,7 +42,8 @@ function mailbox(value: string): string | null {
 
 export function maskSecret(key: string, value: unknown): unknown {
   if (typeof value !== 'string' || !SECRET_KEYS.has(key)) return value;
-  return value.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  if (key.endsWith('_url')) return value.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return '***';
 }
 
 /** The settings as shown: secrets masked. */
