@@ -6,6 +6,7 @@ import { inOrg } from '../../src/db/database.ts';
 import { buildDemo, planDemo, type DemoResult } from '../../src/modules/demo/demo.ts';
 import { findOrganisationBySlug } from '../../src/modules/organisations/organisation-service.ts';
 import { login } from '../../src/modules/users/user-service.ts';
+import { runFollowup } from '../../src/modules/followup/daily-run.ts';
 import { AGING_BUCKETS, agingReport } from '../../src/modules/reporting/reports.ts';
 import { validateIban } from '../../src/core/iban.ts';
 import { validateVatNumber } from '../../src/core/vat.ts';
@@ -148,6 +149,29 @@ void describe('buildDemo', () => {
     assert.ok((failed.get('po_number_present') ?? 0n) >= 1n);
     assert.ok((failed.get('credit_limit') ?? 0n) >= 1n);
     assert.ok((failed.get('email_valid') ?? 0n) >= 1n);
+  });
+
+  void it('has a follow-up history: messages sent, tasks done, invoices handed over; today is an ordinary day', async () => {
+    const h = await inOrg(t.db, orgId, async (trx) => {
+      const r = await sql<{ sent: bigint; queued: bigint; done: bigint; open: bigint; collection: bigint; runs: bigint; charged: bigint }>`
+        SELECT (SELECT count(*) FROM outbox_message WHERE status = 'sent' AND provider_id LIKE 'demo:%') AS sent,
+          (SELECT count(*) FROM outbox_message WHERE status IN ('queued', 'sending')) AS queued,
+          (SELECT count(*) FROM task WHERE status = 'done') AS done, (SELECT count(*) FROM task WHERE status = 'open') AS open,
+          (SELECT count(*) FROM invoice WHERE collection_status IS NOT NULL) AS collection,
+          (SELECT count(DISTINCT run_date) FROM followup_execution) AS runs,
+          (SELECT count(*) FROM ledger_entry WHERE component <> 'principal') AS charged`.execute(trx);
+      return r.rows[0]!;
+    });
+    assert.ok(h.sent > 50n, `${h.sent} messages sent`);
+    assert.equal(h.queued, 0n, 'nothing of the past waits to be sent');
+    assert.ok(h.done > 0n && h.open > 0n, `${h.done} tasks done, ${h.open} open`);
+    assert.ok(h.collection > 0n);
+    assert.ok(h.charged > 0n);
+    assert.equal(h.runs, 9n);
+    const org = await findOrganisationBySlug(t.db, 'demo');
+    const tomorrow = await runFollowup(t.db, org!, { date: '2026-11-23', dryRun: true });
+    assert.ok(tomorrow.handovers.length < 10, `${tomorrow.handovers.length} hand-overs on the next day`);
+    assert.ok(tomorrow.messages.length < 100, `${tomorrow.messages.length} messages on the next day`);
   });
 
   void it('is deterministic: the same day gives the same plan', () => {

@@ -16,6 +16,10 @@ import { addUser } from '../users/user-service.ts';
 import { importInvoiceFile } from '../invoices/invoice-import.ts';
 import { runDebtorChecks } from '../checks/check-service.ts';
 import { mulberry32 } from '../../core/prng.ts';
+import { runFollowup } from '../followup/daily-run.ts';
+import { completeTask } from '../followup/task-service.ts';
+import { dispatchOutbox } from '../messaging/dispatch.ts';
+import type { Transports } from '../messaging/transport.ts';
 
 // `arflow demo`: one organisation that looks like a real Dutch wholesaler with 18 months of history,
 // so that every report, worklist and check has something true to show. Everything is derived from a
@@ -900,7 +904,36 @@ export async function buildDemo(db: Db, options: { slug: string; today?: string 
     await runDebtorChecks(trx, organisation.org_id, ids, organisation.currency);
   });
 
+  await playFollowupHistory(db, organisation, today);
   return { slug, created: true, ...(await countDemo(db, organisation.org_id)), login: { ...LOGIN } };
+}
+
+/** Transports that keep what the demo's history "sent": nothing leaves the machine. */
+const KEPT: Transports = {
+  email: { send: (e) => Promise.resolve({ providerId: `demo:${e.messageId}` }), close: () => undefined },
+  sms: { send: (m) => Promise.resolve({ providerId: `demo:${m.idempotencyKey}` }), close: () => undefined },
+  voice: { call: (c) => Promise.resolve({ providerId: `demo:${c.idempotencyKey}` }), close: () => undefined },
+  letter: { send: (l) => Promise.resolve({ providerId: `demo:${l.idempotencyKey}` }), close: () => undefined },
+};
+
+/**
+ * The demo's follow-up history, so that today's run is an ordinary day and the dossiers, the outbox
+ * and the worklist have something to show: the daily run played weekly over the last eight weeks and
+ * yesterday, each day's messages rendered and marked sent (kept, not sent anywhere), and the tasks
+ * due more than a week before each run done by the controller.
+ */
+async function playFollowupHistory(db: Db, organisation: Organisation, today: string): Promise<void> {
+  const dates = [56, 49, 42, 35, 28, 21, 14, 7, 1].map((n) => addDays(today, -n));
+  for (const date of dates) {
+    await runFollowup(db, organisation, { date, actor: ACTOR });
+    await dispatchOutbox(db, organisation, { ...KEPT, now: () => new Date(`${date}T08:00:00Z`) });
+    await inOrg(db, organisation.org_id, async (trx) => {
+      const stale = await trx.selectFrom('task').select(['task_id', 'kind']).where('status', '=', 'open').where('due_date', '<=', addDays(date, -7)).orderBy('task_id').execute();
+      for (const t of stale) {
+        await completeTask(trx, organisation.org_id, t.task_id, { outcome: t.kind === 'check_received' ? 'received' : 'done', note: 'demo history' }, ACTOR, date);
+      }
+    });
+  }
 }
 
 async function importAll(db: Db, organisation: Organisation, files: { fileName: string; content: string }[], today: string): Promise<void> {
