@@ -52,13 +52,15 @@ export function registerMessagingRoutes(app: App, ctx: RouteContext): void {
 
   app.get(
     '/api/outbox/:id',
-    { schema: { tags: ['messaging'], description: 'A message with the exact content that was sent and its history.', params: Type.Object({ id: Type.String() }), response: { 200: Type.Object({ id: Type.String(), status: Type.String(), subject: S.Nullable(Type.String()), body_text: S.Nullable(Type.String()), body_html: S.Nullable(Type.String()), message_id_header: S.Nullable(Type.String()), events: Type.Array(Type.Object({ status: Type.String(), detail: S.Nullable(Type.String()), at: Type.String() })) }), ...problems } } },
+    { schema: { tags: ['messaging'], description: 'A message with the exact content that was sent and its history.', params: Type.Object({ id: Type.String() }), response: { 200: Type.Object({ id: Type.String(), status: Type.String(), subject: S.Nullable(Type.String()), body_text: S.Nullable(Type.String()), body_html: S.Nullable(Type.String()), message_id_header: S.Nullable(Type.String()), document: S.Nullable(Type.Object({ kind: Type.String(), sha256: Type.String(), pages: Type.Integer(), url: Type.String() }, { description: 'The stored document (a letter’s PDF) as sent.' })), events: Type.Array(Type.Object({ status: Type.String(), detail: S.Nullable(Type.String()), at: Type.String() })) }), ...problems } } },
     async (request) =>
       scoped(request, 'viewer', async (trx) => {
         const m = await trx.selectFrom('outbox_message').selectAll().where('message_id', '=', request.params.id).executeTakeFirst();
         if (!m) throw new AppError('not_found', `No message ${request.params.id}.`);
         const events = await trx.selectFrom('message_event').select(['status', 'detail', 'occurred_at']).where('message_id', '=', m.message_id).orderBy('event_id').execute();
-        return { id: m.message_id, status: m.status, subject: m.subject, body_text: m.body_text, body_html: m.body_html, message_id_header: m.message_id_header, events: events.map((e) => ({ status: e.status, detail: e.detail, at: e.occurred_at.toISOString() })) };
+        const doc = await trx.selectFrom('message_document').select(['kind', 'sha256', 'pages']).where('message_id', '=', m.message_id).executeTakeFirst();
+        const document = doc ? { kind: doc.kind, sha256: doc.sha256, pages: doc.pages, url: `/api/messages/${m.message_id}/document` } : null;
+        return { id: m.message_id, status: m.status, subject: m.subject, body_text: m.body_text, body_html: m.body_html, message_id_header: m.message_id_header, document, events: events.map((e) => ({ status: e.status, detail: e.detail, at: e.occurred_at.toISOString() })) };
       }),
   );
 

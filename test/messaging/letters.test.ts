@@ -140,6 +140,8 @@ test('GET /api/messages/:id/document serves the stored PDF to a logged-in user o
   assert.deepEqual(new Uint8Array(res.rawPayload), doc.pdf);
   assert.equal(res.headers['repr-digest'], `sha-256=:${Buffer.from(doc.sha256, 'hex').toString('base64')}:`);
   assert.equal((await app.inject({ method: 'GET', url: `/api/messages/${messageId}/document` })).statusCode, 401);
+  const detail = await app.inject({ method: 'GET', url: `/api/outbox/${messageId}`, headers: { authorization: `Bearer ${key}` } });
+  assert.deepEqual(detail.json<{ document: unknown }>().document, { kind: 'letter_pdf', sha256: doc.sha256, pages: doc.pages, url: `/api/messages/${messageId}/document` });
   assert.equal((await app.inject({ method: 'GET', url: '/api/messages/msg_unknown/document', headers: { authorization: `Bearer ${key}` } })).statusCode, 404);
   // Another organisation's user does not see it.
   const other = await makeOrg(tdb.db);
