@@ -26,6 +26,8 @@ import { ADDRESS_ZONE_MM } from '../../src/modules/messaging/letter-pdf.ts';
 import { bundleLetterTransport, recordingLetterTransport } from '../../src/modules/messaging/letter-transports.ts';
 import { transportsFor } from '../../src/modules/messaging/transports-config.ts';
 import { validateSteps } from '../../src/modules/followup/workflow.ts';
+import { ensureDefaultSegments, saveWorkflow } from '../../src/modules/followup/segments.ts';
+import { runFollowup } from '../../src/modules/followup/daily-run.ts';
 
 // Letters end to end: the PDF stored at render time and sent byte for byte, Pingen played by an
 // in-process HTTP server, its signed status webhooks, the document route, and the daily bundle.
@@ -388,4 +390,23 @@ test('registered mail is a letter: a workflow step or request that asks for it b
   validateSteps([{ key: 'notice', type: 'formal_notice', anchor: 'due_date', offsetDays: 30, notice: { kind: 'formal_notice', registered: true, channels: ['letter'] } }]);
   const org = await letterOrg();
   await assert.rejects(inOrg(tdb.db, org.org_id, (trx) => createPaymentRequest(trx, org, { debtor: 'K1', reason: 'x', channels: ['email', 'letter'], registered: true, actor: 'test', today: '2026-02-09' })), /registered payment request goes by letter only/);
+});
+
+test('a workflow step asks for registered mail: the letter says so, the transport is told, the cost has the supplement', async () => {
+  const org = await letterOrg();
+  await inOrg(tdb.db, org.org_id, async (trx) => {
+    await ensureDefaultSegments(trx, org.org_id);
+    await saveWorkflow(trx, org.org_id, 'business', [{ key: 'formal_notice', type: 'formal_notice', anchor: 'due_date', offsetDays: 5, notice: { kind: 'formal_notice', registered: true, channels: ['letter'] } }], 'test');
+  });
+  const run = await runFollowup(tdb.db, org, { date: '2026-02-09' });
+  const notice = run.messages.find((m) => m.debtorNumber === 'K3');
+  assert.ok(notice, 'the formal notice is queued for K3');
+  const letters = recordingLetterTransport();
+  await dispatchOutbox(tdb.db, org, { letter: letters, now: () => new Date('2026-02-09T08:00:00Z') });
+  const sent = letters.sent.find((l) => l.recipient.name === 'Drukkerij Lood');
+  assert.ok(sent);
+  assert.equal(sent.registered, true);
+  const m = await message(org, sent.idempotencyKey);
+  assert.deepEqual([m.template, m.cost], ['formal_notice', 1050n]);
+  if (hasPoppler) assert.match(pdfText(sent.pdf), /AANGETEKEND/);
 });
