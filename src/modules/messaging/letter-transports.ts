@@ -37,6 +37,9 @@ async function failure(what: string, res: Response): Promise<Error> {
  * letter created with auto_send, its delivery product (`registered` for registered mail) and the
  * outbox message id as Idempotency-Key, so a retried send creates one letter.
  * API: https://api.pingen.com/documentation (JSON:API); official SDK: https://github.com/pingencom/pingen2-sdk-js
+ * (src/oauth.ts, src/resources/file-upload.ts, src/resources/letters/letters.ts; its requestor sends an
+ * Idempotency-Key with every POST). Layout rules: https://help.pingen.com/en/faq-post/briefstandards-und-briefvorlagen
+ * NOTE: a re-send after a crash uploads the file again; the letter itself is created once per key.
  */
 export function pingenLetterTransport(config: PingenConfig): LetterTransport {
   const http = config.fetch ?? fetch;
