@@ -237,7 +237,7 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
           close();
         }
       }
-      emit(ctx, results, results.map((r) => `${r.organisation}: ${r.sent} sent, ${r.waiting} waiting, ${r.failed} failed${r.possibleDuplicates ? `, ${r.possibleDuplicates} possibly sent twice (same Message-ID)` : ''}${r.smtp ? '' : ' (no SMTP configured: set ARFLOW_SMTP_URL)'}`).join('\n'));
+      emit(ctx, results, results.map((r) => `${r.organisation}: ${r.sent} sent, ${r.waiting} waiting, ${r.failed} failed${r.possibleDuplicates ? `, ${r.possibleDuplicates} possibly sent twice (same Message-ID)` : ''}${r.smtp ? '' : ' (no SMTP configured: set ARFLOW_SMTP_URL)'}${r.transports.letter?.startsWith('bundle') ? '; letters go into the day’s bundle: print it with "arflow letters bundle"' : ''}`).join('\n'));
       return 0;
     }
     case 'letters': {
