@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DatabaseHandle } from '../db/database.ts';
 import { inOrg } from '../db/database.ts';
@@ -18,6 +18,7 @@ import { exportPaymentsMt940 } from '../modules/cashapp/payments-export.ts';
 import { runFollowup, type RunResult } from '../modules/followup/daily-run.ts';
 import { dispatchOutbox } from '../modules/messaging/dispatch.ts';
 import { transportsFor } from '../modules/messaging/transports-config.ts';
+import { bundleLetters } from '../modules/messaging/letter-bundle.ts';
 
 export interface Io {
   out(text: string): void;
@@ -52,6 +53,9 @@ Commands:
   report dso [--date D]                      DSO, countback method
   followup run [--date D] [--dry-run]        the follow-up engine for day D: messages, tasks, charges, hand-overs
   outbox dispatch                            send what is queued (SMTP from ARFLOW_SMTP_URL or the organisation), then exit
+  letters bundle [--date D] [--out FILE]     own printing (ARFLOW_LETTERS=bundle): the letters sent on day D as one
+                                             PDF for duplex printing; each letter in one bundle only (default file
+                                             letters-D.pdf, then letters-D-2.pdf …)
   law costs --country NL|BE --principal AMOUNT [--consumer] [--vat-rate 21]
   law interest --country NL|BE --kind commercial|statutory --principal AMOUNT --from D --to D
   openapi                                    print the OpenAPI document
@@ -233,7 +237,40 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
           close();
         }
       }
-      emit(ctx, results, results.map((r) => `${r.organisation}: ${r.sent} sent, ${r.waiting} waiting, ${r.failed} failed${r.possibleDuplicates ? `, ${r.possibleDuplicates} possibly sent twice (same Message-ID)` : ''}${r.smtp ? '' : ' (no SMTP configured: set ARFLOW_SMTP_URL)'}`).join('\n'));
+      emit(ctx, results, results.map((r) => `${r.organisation}: ${r.sent} sent, ${r.waiting} waiting, ${r.failed} failed${r.possibleDuplicates ? `, ${r.possibleDuplicates} possibly sent twice (same Message-ID)` : ''}${r.smtp ? '' : ' (no SMTP configured: set ARFLOW_SMTP_URL)'}${r.transports.letter?.startsWith('bundle') ? '; letters go into the day’s bundle: print it with "arflow letters bundle"' : ''}`).join('\n'));
+      return 0;
+    }
+    case 'letters': {
+      if (sub !== 'bundle') throw new UsageError('Use "arflow letters bundle [--date D] [--out FILE]".');
+      checkKnown(args, ['date', 'out'], 'letters bundle');
+      const org = await resolveOrganisation(ctx.handle.db, ctx.orgSlug);
+      const date = dateOption(args, todayIn(org.time_zone));
+      const explicit = args.options.get('out');
+      let file = explicit ? resolve(ctx.cwd, explicit) : resolve(ctx.cwd, `letters-${date}.pdf`);
+      for (let n = 2; !explicit && existsSync(file); n++) file = resolve(ctx.cwd, `letters-${date}-${n}.pdf`);
+      const r = await bundleLetters(ctx.handle.db, org, {
+        date,
+        write: (pdf) => {
+          try {
+            writeFileSync(file, pdf, { flag: explicit ? 'w' : 'wx' });
+          } catch (e) {
+            throw new AppError('invalid_file', `Cannot write ${file}: ${(e as Error).message}.`);
+          }
+        },
+      });
+      const written = r.letters.length > 0 ? file : null;
+      const registered = r.letters.filter((l) => l.registered).length;
+      const lines = [
+        written
+          ? `Bundle for ${date}: ${r.letters.length} letter${r.letters.length === 1 ? '' : 's'}${registered ? ` (${registered} registered: take these to the post office)` : ''}, ${r.pages} pages for duplex printing → ${written}`
+          : `No letters to bundle for ${date}: nothing written.`,
+        ...r.pendingOtherDays.map((p) => `  still to bundle: ${p.letters} letter${p.letters === 1 ? '' : 's'} of ${p.date} (arflow letters bundle --date ${p.date})`),
+      ];
+      emit(ctx, {
+        date, file: written, letters: r.letters.length, registered, pages: r.pages, sha256: r.sha256,
+        items: r.letters.map((l) => ({ message_id: l.messageId, debtor_number: l.debtorNumber, pages: l.pages, first_page: l.firstPage, registered: l.registered })),
+        pending_other_days: r.pendingOtherDays,
+      }, lines.join('\n'));
       return 0;
     }
     case 'export': {

@@ -9,6 +9,7 @@ import * as cashApplication from './migrations/2026-11-22-0002-cash-application.
 import * as followup from './migrations/2026-11-22-0003-followup.ts';
 import * as followupIndexes from './migrations/2026-11-22-0004-followup-indexes.ts';
 import * as smsVoice from './migrations/2026-11-22-0006-sms-voice.ts';
+import * as letters from './migrations/2026-11-22-0007-letters.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0003-followup': followup,
   '2026-11-22-0004-followup-indexes': followupIndexes,
   '2026-11-22-0006-sms-voice': smsVoice,
+  '2026-11-22-0007-letters': letters,
 };
 
 const INT8_OID = 20;

@@ -422,6 +422,18 @@ export interface MessageEventTable {
   occurred_at: Timestamp;
 }
 
+/** The exact document of a message as sent (the letter's PDF); append-only. */
+export interface MessageDocumentTable {
+  org_id: string;
+  message_id: string;
+  kind: 'letter_pdf';
+  content: Uint8Array;
+  /** Hex SHA-256 of `content`. */
+  sha256: string;
+  pages: number;
+  created_at: Timestamp;
+}
+
 export interface PaymentPromiseTable {
   org_id: string;
   promise_id: string;
@@ -475,6 +487,7 @@ export interface Database {
   task: TaskTable;
   outbox_message: OutboxMessageTable;
   message_event: MessageEventTable;
+  message_document: MessageDocumentTable;
   payment_promise: PaymentPromiseTable;
   dispute: DisputeTable;
 }

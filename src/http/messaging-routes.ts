@@ -7,6 +7,10 @@ import { formatAmount } from '../core/money.ts';
 import { inOrg } from '../db/database.ts';
 import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { storedLetter } from '../modules/messaging/letter-dispatch.ts';
+import { applyPingenWebhook, verifyPingenSignature } from '../modules/messaging/letter-webhooks.ts';
+import { pingenWebhookSecret } from '../modules/messaging/transports-config.ts';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const page = (title: string, body: string) =>
@@ -48,15 +52,80 @@ export function registerMessagingRoutes(app: App, ctx: RouteContext): void {
 
   app.get(
     '/api/outbox/:id',
-    { schema: { tags: ['messaging'], description: 'A message with the exact content that was sent and its history.', params: Type.Object({ id: Type.String() }), response: { 200: Type.Object({ id: Type.String(), status: Type.String(), subject: S.Nullable(Type.String()), body_text: S.Nullable(Type.String()), body_html: S.Nullable(Type.String()), message_id_header: S.Nullable(Type.String()), events: Type.Array(Type.Object({ status: Type.String(), detail: S.Nullable(Type.String()), at: Type.String() })) }), ...problems } } },
+    { schema: { tags: ['messaging'], description: 'A message with the exact content that was sent and its history.', params: Type.Object({ id: Type.String() }), response: { 200: Type.Object({ id: Type.String(), status: Type.String(), subject: S.Nullable(Type.String()), body_text: S.Nullable(Type.String()), body_html: S.Nullable(Type.String()), message_id_header: S.Nullable(Type.String()), document: S.Nullable(Type.Object({ kind: Type.String(), sha256: Type.String(), pages: Type.Integer(), url: Type.String() }, { description: 'The stored document (a letter’s PDF) as sent.' })), events: Type.Array(Type.Object({ status: Type.String(), detail: S.Nullable(Type.String()), at: Type.String() })) }), ...problems } } },
     async (request) =>
       scoped(request, 'viewer', async (trx) => {
         const m = await trx.selectFrom('outbox_message').selectAll().where('message_id', '=', request.params.id).executeTakeFirst();
         if (!m) throw new AppError('not_found', `No message ${request.params.id}.`);
         const events = await trx.selectFrom('message_event').select(['status', 'detail', 'occurred_at']).where('message_id', '=', m.message_id).orderBy('event_id').execute();
-        return { id: m.message_id, status: m.status, subject: m.subject, body_text: m.body_text, body_html: m.body_html, message_id_header: m.message_id_header, events: events.map((e) => ({ status: e.status, detail: e.detail, at: e.occurred_at.toISOString() })) };
+        const doc = await trx.selectFrom('message_document').select(['kind', 'sha256', 'pages']).where('message_id', '=', m.message_id).executeTakeFirst();
+        const document = doc ? { kind: doc.kind, sha256: doc.sha256, pages: doc.pages, url: `/api/messages/${m.message_id}/document` } : null;
+        return { id: m.message_id, status: m.status, subject: m.subject, body_text: m.body_text, body_html: m.body_html, message_id_header: m.message_id_header, document, events: events.map((e) => ({ status: e.status, detail: e.detail, at: e.occurred_at.toISOString() })) };
       }),
   );
+
+  app.get(
+    '/api/messages/:id/document',
+    {
+      schema: {
+        tags: ['messaging'], description: 'The exact document of a message as it was sent (a letter’s PDF, stored when the message was rendered). `Repr-Digest` carries its SHA-256.',
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: { description: 'The letter as an A4 PDF', content: { 'application/pdf': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } } }, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const doc = await scoped(request, 'viewer', async (trx) => {
+        const exists = await trx.selectFrom('outbox_message').select('message_id').where('message_id', '=', request.params.id).executeTakeFirst();
+        if (!exists) throw new AppError('not_found', `No message ${request.params.id}.`);
+        const stored = await storedLetter(trx, request.params.id);
+        if (!stored) throw new AppError('not_found', `Message ${request.params.id} has no stored document (it is not a letter, or it has not been rendered yet).`);
+        return stored;
+      });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${request.params.id.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf"`)
+        .header('repr-digest', `sha-256=:${Buffer.from(doc.sha256, 'hex').toString('base64')}:`)
+        .header('etag', `"${doc.sha256}"`)
+        .send(Buffer.from(doc.pdf.buffer, doc.pdf.byteOffset, doc.pdf.byteLength));
+    },
+  );
+
+  // The print-and-mail provider's status webhooks: no login; the signature over the raw body is the key.
+  void app.register((plain, _options, done) => {
+    const child = plain.withTypeProvider<TypeBoxTypeProvider>();
+    child.removeAllContentTypeParsers();
+    child.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    child.post(
+      '/api/webhooks/letter/:orgId',
+      {
+        schema: {
+          tags: ['messaging'], security: [],
+          description: 'Pingen letter status webhooks (issues, sent, undeliverable, delivered), signed with HMAC-SHA256 of the body in the `Signature` header. A replay changes nothing.',
+          params: Type.Object({ orgId: Type.String() }),
+          response: { 200: Type.Object({ outcome: Type.String(), message_id: S.Nullable(Type.String()) }, { additionalProperties: false }), ...problems },
+        },
+      },
+      async (request) => {
+        const org = await ctx.db.selectFrom('organisation').selectAll().where('org_id', '=', request.params.orgId).executeTakeFirst();
+        if (!org) throw new AppError('not_found', `No organisation ${request.params.orgId}.`);
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const secret = pingenWebhookSecret(org);
+        const signature = request.headers.signature;
+        if (!secret || !verifyPingenSignature(body, typeof signature === 'string' ? signature : undefined, secret)) {
+          throw new AppError('forbidden', 'The webhook signature is missing or wrong.');
+        }
+        let payload: unknown;
+        try {
+          payload = JSON.parse(body.toString('utf8'));
+        } catch {
+          throw new AppError('bad_request', 'The webhook body is not JSON.');
+        }
+        const r = await applyPingenWebhook(ctx.db, org, payload);
+        return { outcome: r.outcome, message_id: r.messageId };
+      },
+    );
+    done();
+  });
 
   app.get(
     '/api/debtors/:ref/preview',
@@ -77,9 +146,9 @@ export function registerMessagingRoutes(app: App, ctx: RouteContext): void {
 
   app.post(
     '/api/debtors/:ref/payment-requests',
-    { schema: { tags: ['messaging'], description: 'A personal payment request in the company’s look, with a pay link; queued in the outbox.', params: Type.Object({ ref: Type.String() }), body: Type.Object({ reason: Type.String({ minLength: 1 }), invoices: Type.Optional(Type.Array(Type.String())), channels: Type.Optional(Type.Array(Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('letter')]))) }, { additionalProperties: false }), response: { 201: Type.Object({ message_id: Type.String() }), ...problems } } },
+    { schema: { tags: ['messaging'], description: 'A personal payment request in the company’s look, with a pay link; queued in the outbox.', params: Type.Object({ ref: Type.String() }), body: Type.Object({ reason: Type.String({ minLength: 1 }), invoices: Type.Optional(Type.Array(Type.String())), channels: Type.Optional(Type.Array(Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('letter')]))), registered: Type.Optional(Type.Boolean({ description: 'Send as a registered letter (by letter only; costs the registered supplement).' })) }, { additionalProperties: false }), response: { 201: Type.Object({ message_id: Type.String() }), ...problems } } },
     async (request, reply) => {
-      const id = await scoped(request, 'controller', (trx, org, today) => createPaymentRequest(trx, org, { debtor: request.params.ref, reason: request.body.reason, invoices: request.body.invoices, channels: request.body.channels, actor: request.principal ? `${request.principal.kind}:${request.principal.id}` : 'api', today }));
+      const id = await scoped(request, 'controller', (trx, org, today) => createPaymentRequest(trx, org, { debtor: request.params.ref, reason: request.body.reason, invoices: request.body.invoices, channels: request.body.channels, registered: request.body.registered, actor: request.principal ? `${request.principal.kind}:${request.principal.id}` : 'api', today }));
       return reply.status(201).send({ message_id: id });
     },
   );

@@ -100,13 +100,18 @@ test('settings are validated, stored per organisation, read back with secrets ma
   assert.ok(!twilio.body.includes('f'.repeat(32)));
   assert.equal((await patch(admin, { twilio_account_sid: 'not-a-sid' })).statusCode, 400);
 
+  const letters = await patch(admin, { letters: 'bundle', pingen_client_secret: 'pingen-secret-value' });
+  assert.equal(letters.statusCode, 200, letters.body);
+  assert.equal(letters.json<Record<string, unknown>>().pingen_client_secret, '***');
+  assert.equal((await patch(admin, { letters: 'fax' })).statusCode, 400);
+
   // Only admins; other organisations see their own (empty) settings.
   assert.equal((await patch(controller, { from: 'x@acme.nl' })).statusCode, 403);
   const theirs = await app.inject({ method: 'GET', url: '/api/organisation/messaging', headers: { authorization: `Bearer ${otherAdmin}` } });
   assert.deepEqual(theirs.json(), {});
 
   const events = await inOrg(tdb.db, org.org_id, (trx) => trx.selectFrom('event').select(['type', 'data']).where('type', '=', 'organisation.messaging_updated').orderBy('event_id').execute());
-  assert.equal(events.length, 3);
+  assert.equal(events.length, 4);
   assert.ok(!JSON.stringify(events).includes('s3cret-pw') && !JSON.stringify(events).includes('f'.repeat(32)), 'events mask the secrets too');
 });
 

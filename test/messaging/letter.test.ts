@@ -1,21 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PNG } from 'pngjs';
-import { createRequire } from 'node:module';
 import { PDFDocument } from 'pdf-lib';
-import { ADDRESS_WINDOW_MM, letterPdf } from '../../src/modules/messaging/letter-pdf.ts';
-
-// jsqr is CommonJS: its default export is the module itself.
-const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default;
+import { ADDRESS_WINDOW_MM, ADDRESS_ZONE_MM, letterPdf } from '../../src/modules/messaging/letter-pdf.ts';
+import { darkIn, decodeQr, hasPoppler, inkIn, renderPage as render } from '../support/pdf.ts';
 
 // The letter as the post office and the debtor's banking app see it: rendered by poppler, the
 // address inside the envelope window, the QR code decoded to an EPC payload.
-
-const hasPoppler = spawnSync('pdftoppm', ['-v']).status === 0;
 
 async function sampleLetter(bodyParagraphs = 3): Promise<Uint8Array> {
   return letterPdf({
@@ -26,29 +16,6 @@ async function sampleLetter(bodyParagraphs = 3): Promise<Uint8Array> {
     body: Array.from({ length: bodyParagraphs }, (_, i) => `Alinea ${i + 1}. Wij verzoeken u het openstaande bedrag van € 121,00 binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd te betalen.`).join('\n\n'),
     payment: { amount: 12100n, reference: '5000000020250042' },
   });
-}
-
-function render(pdf: Uint8Array, dpi: number): PNG {
-  const dir = mkdtempSync(join(tmpdir(), 'arflow-letter-'));
-  try {
-    writeFileSync(join(dir, 'l.pdf'), pdf);
-    execFileSync('pdftoppm', ['-r', String(dpi), '-png', '-f', '1', '-l', '1', '-singlefile', join(dir, 'l.pdf'), join(dir, 'p')]);
-    return PNG.sync.read(readFileSync(join(dir, 'p.png')));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function darkIn(png: PNG, dpi: number, box: { left: number; top: number; width: number; height: number }): number {
-  const px = (mm: number) => Math.round((mm / 25.4) * dpi);
-  let dark = 0;
-  for (let y = px(box.top); y < px(box.top + box.height); y++) {
-    for (let x = px(box.left); x < px(box.left + box.width); x++) {
-      const i = (png.width * y + x) * 4;
-      if (png.data[i]! < 128 && png.data[i + 1]! < 128 && png.data[i + 2]! < 128) dark++;
-    }
-  }
-  return dark;
 }
 
 test('the letter is a valid A4 PDF with page numbers', async () => {
@@ -67,13 +34,19 @@ test('the address sits inside the envelope window', { skip: hasPoppler ? false :
   assert.equal(darkIn(png, dpi, { left: 0, top: w.top, width: w.left, height: w.height }), 0, 'left of the window');
   assert.equal(darkIn(png, dpi, { left: w.left + w.width, top: w.top + 12, width: 70, height: w.height - 12 }), 0, 'right of the window');
   assert.equal(darkIn(png, dpi, { left: w.left, top: w.top + w.height, width: w.width, height: 8 }), 0, 'below the window');
+  // The print-and-mail layout: the address in its zone, nothing in the postage band above it nor at the sheet's edge.
+  const z = ADDRESS_ZONE_MM;
+  assert.ok(darkIn(png, dpi, z) > 300, 'the address is in the address zone');
+  assert.equal(inkIn(png, dpi, { left: 20, top: 40, width: 89.5, height: 20 }), 0, 'the postage band is clear');
+  assert.equal(inkIn(png, dpi, { left: 0, top: 0, width: 210, height: 5 }), 0, 'the top edge is clear');
+  assert.equal(inkIn(png, dpi, { left: 0, top: 0, width: 5, height: 297 }), 0, 'the left edge is clear');
 });
 
 test('the QR code decodes to a valid EPC payload with amount and structured reference', { skip: hasPoppler ? false : 'pdftoppm (poppler-utils) is not installed' }, async () => {
   const png = render(await sampleLetter(), 200);
-  const code = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height);
+  const code = decodeQr(png);
   assert.ok(code, 'a QR code is found on the page');
-  const lines = code.data.split('\n');
+  const lines = code.split('\n');
   assert.deepEqual(lines.slice(0, 4), ['BCD', '002', '1', 'SCT']);
   assert.equal(lines[4], 'ABNANL2A');
   assert.equal(lines[5], 'Veldhuis Technische Groothandel B.V.');

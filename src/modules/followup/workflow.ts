@@ -50,6 +50,9 @@ export function validateSteps(steps: readonly WorkflowStep[]): void {
       if (!CHANNELS.includes(c)) throw new AppError('bad_request', `${at}: unknown channel "${c}".`);
     }
     if (s.type === 'formal_notice' && !s.notice) throw new AppError('bad_request', `${at}: a formal notice step needs "notice".`);
+    if (s.notice?.registered && (s.notice.channels ?? ['letter']).some((c) => c !== 'letter')) {
+      throw new AppError('bad_request', `${at}: registered mail is a letter: set notice.channels to ["letter"] (or leave it out).`);
+    }
     if (s.type === 'charge' && !s.charge) throw new AppError('bad_request', `${at}: a charge step needs "charge".`);
     for (const ref of [s.conditions?.afterStep, s.conditions?.afterOutcome?.step]) {
       if (ref && !keys.has(ref)) throw new AppError('bad_request', `${at}: it refers to step "${ref}", which does not come before it.`);

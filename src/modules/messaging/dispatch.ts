@@ -6,8 +6,8 @@ import type { Organisation } from '../../db/schema.ts';
 import { newId } from '../../core/ids.ts';
 import { checkPostalAddress, validateEmail } from '../../core/contact.ts';
 import type { Transports } from './transport.ts';
-import { letterForMessage } from './letter-dispatch.ts';
 import { prepareSms, recipientPhone, recordSmsSegments, reportUrl, smsUnitCost } from './phone-messages.ts';
+import { letterForMessage, storeLetterDocument } from './letter-dispatch.ts';
 import { renderMessage, type RenderInput } from './render.ts';
 
 // The outbox dispatcher. A message is rendered once and its exact content stored; then it is marked
@@ -204,6 +204,7 @@ export async function dispatchOutbox(db: Db, org: Organisation, options: Dispatc
           .where('message_id', '=', m.message_id)
           .execute();
         await event(trx, org.org_id, m.message_id, 'rendered', null);
+        if (m.channel === 'letter') await storeLetterDocument(trx, org, m);
       }
       if (!transportFor(options, m.channel as Channel)) {
         const reason = `no ${m.channel} transport configured here; the message waits`;

@@ -3,12 +3,17 @@ import QRCode from 'qrcode';
 import { epcQrPayload } from '../../core/epc-qr.ts';
 
 // Letters as PDF: A4, the recipient's address in the window of a left-window envelope (DL/C5,
-// window 20 mm from the left and 45 mm from the top, 90 × 45 mm), the letterhead, page numbers,
-// and an EPC QR code (EPC069-12) for a SEPA transfer with the structured reference.
+// window 20 mm from the left and 45 mm from the top, 90 × 45 mm, DIN 5008 form B), the letterhead,
+// page numbers, and an EPC QR code (EPC069-12) for a SEPA transfer with the structured reference.
+// NOTE: the address itself sits in the lower part of the window, 22 mm from the left and 60–85.5 mm
+// from the top, and nothing is printed in the band above it (40–60 mm: postage and registered-mail
+// label) nor within 5 mm of the sheet's edge: the layout print-and-mail services check before they
+// accept a letter (https://help.pingen.com/en/faq-post/briefstandards-und-briefvorlagen).
 
 const MM = 72 / 25.4;
 const A4 = { width: 595.28, height: 841.89 };
 export const ADDRESS_WINDOW_MM = { left: 20, top: 45, width: 90, height: 45 };
+export const ADDRESS_ZONE_MM = { left: 22, top: 60, width: 85.5, height: 25.5 };
 
 export interface LetterInput {
   organisation: { legalName: string; addressLines: string[]; iban: string; bic?: string | null; vatNumber?: string | null; cocNumber?: string | null; primaryColor?: string | null };
@@ -18,7 +23,8 @@ export interface LetterInput {
   /** Plain text; paragraphs separated by blank lines. */
   body: string;
   payment: { amount: bigint; reference?: string | null; text?: string | null } | null;
-  labels?: { page?: string; scanToPay?: string };
+  labels?: { page?: string; scanToPay?: string; registered?: string };
+  /** Registered mail: the letter says so under the address window (the post's label goes on the envelope). */
   registered?: boolean;
 }
 
@@ -67,7 +73,7 @@ export async function letterPdf(input: LetterInput): Promise<Uint8Array> {
     const page = doc.addPage([A4.width, A4.height]);
     pages.push(page);
     // Letterhead and footer on every page.
-    page.drawRectangle({ x: 0, y: A4.height - 8 * MM, width: A4.width, height: 8 * MM, color: accent });
+    page.drawRectangle({ x: left, y: A4.height - 10 * MM, width: right - left, height: 2 * MM, color: accent });
     page.drawText(winAnsi(input.organisation.legalName), { x: right - bold.widthOfTextAtSize(winAnsi(input.organisation.legalName), 13), y: A4.height - 20 * MM, size: 13, font: bold, color: accent });
     input.organisation.addressLines.forEach((l, i) => {
       const t = winAnsi(l);
@@ -79,19 +85,22 @@ export async function letterPdf(input: LetterInput): Promise<Uint8Array> {
   };
 
   let page = newPage();
-  // The address in the envelope window.
-  const win = ADDRESS_WINDOW_MM;
-  let y = A4.height - (win.top + 8) * MM;
-  const addressX = (win.left + 5) * MM;
-  if (input.registered) {
-    page.drawText('AANGETEKEND / RECOMMANDE', { x: addressX, y: y + 2, size: 7, font: bold });
-    y -= 10;
-  }
-  for (const [i, line] of [input.recipient.name, ...input.recipient.lines].entries()) {
-    page.drawText(winAnsi(line), { x: addressX, y, size: 10, font: i === 0 ? bold : font, maxWidth: (win.width - 10) * MM });
-    y -= 13;
+  // The address in the envelope window: at most six lines in the address zone.
+  const zone = ADDRESS_ZONE_MM;
+  const addressLines = [input.recipient.name, ...input.recipient.lines].slice(0, 6);
+  const step = addressLines.length > 5 ? 10.5 : 12;
+  let y = A4.height - (zone.top + 4) * MM;
+  const addressX = (zone.left + 2) * MM;
+  for (const [i, line] of addressLines.entries()) {
+    let text = winAnsi(line);
+    const f = i === 0 ? bold : font;
+    while (text.length > 1 && f.widthOfTextAtSize(text, 10) > (zone.width - 4) * MM) text = text.slice(0, -1);
+    page.drawText(text, { x: addressX, y, size: 10, font: f });
+    y -= step;
   }
 
+  y = A4.height - 100 * MM;
+  if (input.registered) page.drawText(winAnsi(input.labels?.registered ?? 'AANGETEKEND / RECOMMANDÉ'), { x: left, y, size: 10, font: bold, color: accent });
   y = A4.height - 105 * MM;
   page.drawText(winAnsi(input.date), { x: left, y, size: 10, font });
   y -= 22;

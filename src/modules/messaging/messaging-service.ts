@@ -32,7 +32,11 @@ export async function previewForDebtor(trx: Trx, org: Organisation, input: { deb
 }
 
 /** A personal payment request from a controller: queued in the outbox in the company's look. */
-export async function createPaymentRequest(trx: Trx, org: Organisation, input: { debtor: string; invoices?: string[]; reason: string; channels?: Channel[]; actor: string; today: string }): Promise<string> {
+export async function createPaymentRequest(trx: Trx, org: Organisation, input: { debtor: string; invoices?: string[]; reason: string; channels?: Channel[]; registered?: boolean; actor: string; today: string }): Promise<string> {
+  // NOTE: registered mail is a letter: a registered request goes by letter only.
+  if (input.registered && input.channels && input.channels.some((c) => c !== 'letter')) {
+    throw new AppError('bad_request', `A registered payment request goes by letter only; channels ${input.channels.join(', ')} were asked.`);
+  }
   const debtor = await findDebtor(trx, input.debtor);
   let q = trx.selectFrom('invoice').select(['invoice_id', 'number', 'open_amount', 'due_date', 'currency']).where('debtor_id', '=', debtor.debtor_id).where('open_amount', '>', 0n).where('kind', '=', 'invoice');
   if (input.invoices?.length) q = q.where('number', 'in', input.invoices);
@@ -47,9 +51,9 @@ export async function createPaymentRequest(trx: Trx, org: Organisation, input: {
     .insertInto('outbox_message')
     .values({
       org_id: org.org_id, message_id: messageId, debtor_id: debtor.debtor_id, invoice_ids: invoices.map((i) => i.invoice_id), kind: 'request', step_key: null,
-      template: 'payment_request', tone: 'neutral', language: debtor.language ?? org.language, channels: input.channels ?? ['email', 'letter'],
+      template: 'payment_request', tone: 'neutral', language: debtor.language ?? org.language, channels: input.registered ? ['letter'] : (input.channels ?? ['email', 'letter']),
       idempotency_key: `request:${messageId}`, amount_total: invoices.reduce((s, i) => s + i.open_amount, 0n), currency: invoices[0]!.currency, scheduled_for: input.today,
-      data: JSON.stringify({ reason: input.reason, requested_by: input.actor, invoices: invoices.map((i) => ({ id: i.invoice_id, number: i.number, open: i.open_amount.toString(), due_date: i.due_date })) }),
+      data: JSON.stringify({ reason: input.reason, requested_by: input.actor, registered: input.registered === true, invoices: invoices.map((i) => ({ id: i.invoice_id, number: i.number, open: i.open_amount.toString(), due_date: i.due_date })) }),
     })
     .execute();
   await trx.insertInto('message_event').values({ org_id: org.org_id, event_id: newId('evt'), message_id: messageId, status: 'queued', detail: `payment request by ${input.actor}: ${input.reason}` }).execute();

@@ -1,6 +1,8 @@
 import type { Organisation } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
 import { smtpTransport, type EmailTransport, type Transports } from './transport.ts';
 import { twilioConfig, twilioSmsTransport, twilioVoiceTransport } from './twilio.ts';
+import { bundleLetterTransport, pingenLetterTransport, PINGEN_DELIVERY_PRODUCTS, type PingenConfig } from './letter-transports.ts';
 
 // The transports of an organisation, from the environment (one for the whole installation) or the
 // organisation's messaging settings. A channel without a transport keeps its messages queued with the
@@ -33,6 +35,33 @@ export function redirected(inner: EmailTransport, to: string): EmailTransport {
   };
 }
 
+/**
+ * Pingen's settings: ARFLOW_PINGEN_* from the environment, else the organisation's messaging
+ * settings pingen_*; null unless client id, client secret and Pingen organisation are all given.
+ */
+export function pingenConfigFor(org: Organisation, env: Env = process.env): PingenConfig | null {
+  const get = (name: string) => env[`ARFLOW_PINGEN_${name.toUpperCase()}`] || setting(org, `pingen_${name}`);
+  const clientId = get('client_id');
+  const clientSecret = get('client_secret');
+  const organisationId = get('organisation_id');
+  if (!clientId || !clientSecret || !organisationId) return null;
+  const deliveryProduct = get('delivery_product') ?? 'fast';
+  if (!(PINGEN_DELIVERY_PRODUCTS as readonly string[]).includes(deliveryProduct)) {
+    throw new AppError('bad_request', `ARFLOW_PINGEN_DELIVERY_PRODUCT / messaging.pingen_delivery_product must be one of ${PINGEN_DELIVERY_PRODUCTS.join(', ')}, not "${deliveryProduct}" (registered mail is asked per message).`);
+  }
+  const spectrum = get('print_spectrum') ?? 'grayscale';
+  if (spectrum !== 'grayscale' && spectrum !== 'color') throw new AppError('bad_request', `ARFLOW_PINGEN_PRINT_SPECTRUM must be grayscale or color, not "${spectrum}".`);
+  return {
+    apiUrl: get('api_url') ?? 'https://api.pingen.com', identityUrl: get('identity_url') ?? 'https://identity.pingen.com',
+    clientId, clientSecret, organisationId, deliveryProduct, printSpectrum: spectrum,
+  };
+}
+
+/** The secret Pingen signs the organisation's status webhooks with (ARFLOW_PINGEN_WEBHOOK_SECRET or messaging.pingen_webhook_secret). */
+export function pingenWebhookSecret(org: Organisation, env: Env = process.env): string | null {
+  return env.ARFLOW_PINGEN_WEBHOOK_SECRET || setting(org, 'pingen_webhook_secret');
+}
+
 export function transportsFor(org: Organisation, env: Env = process.env): { transports: Transports; description: TransportDescription; close: () => void } {
   const transports: Transports = {};
   const description: TransportDescription = { email: null, sms: null, voice: null, letter: null };
@@ -56,7 +85,19 @@ export function transportsFor(org: Organisation, env: Env = process.env): { tran
     transports.voice = twilioVoiceTransport(twilio);
     description.sms = description.voice = `twilio ${twilio.accountSid.slice(0, 6)}… at ${twilio.baseUrl}${twilio.from ? ` from ${twilio.from}` : ''}`;
   }
-  // Letters: (print-and-mail provider or the daily bundle goes here)
+  // Letters: ARFLOW_LETTERS (or messaging.letters) = pingen | bundle; without it, Pingen when configured.
+  const letters = env.ARFLOW_LETTERS || setting(org, 'letters');
+  if (letters !== null && letters !== 'pingen' && letters !== 'bundle') throw new AppError('bad_request', `ARFLOW_LETTERS / messaging.letters must be pingen or bundle, not "${letters}".`);
+  const pingen = letters === 'bundle' ? null : pingenConfigFor(org, env);
+  if (letters === 'bundle') {
+    transports.letter = bundleLetterTransport({ timeZone: org.time_zone });
+    description.letter = 'bundle (own printing: arflow letters bundle)';
+  } else if (pingen && testRecipient) {
+    description.letter = 'not sent in test mode';
+  } else if (pingen) {
+    transports.letter = pingenLetterTransport(pingen);
+    description.letter = `pingen ${pingen.apiUrl} (organisation ${pingen.organisationId})`;
+  }
   return {
     transports,
     description,

@@ -30,9 +30,19 @@ export interface MessagingSettings {
   twilio_auth_token?: string | null;
   twilio_from?: string | null;
   twilio_base_url?: string | null;
+  /** Letters: through Pingen (print and mail) or a daily bundle for own printing; see letter-transports.ts. */
+  letters?: 'pingen' | 'bundle' | null;
+  pingen_client_id?: string | null;
+  pingen_client_secret?: string | null;
+  pingen_organisation_id?: string | null;
+  pingen_api_url?: string | null;
+  pingen_identity_url?: string | null;
+  pingen_delivery_product?: string | null;
+  pingen_print_spectrum?: string | null;
+  pingen_webhook_secret?: string | null;
 }
 
-const SECRET_KEYS = new Set(['smtp_url', 'twilio_auth_token']);
+const SECRET_KEYS = new Set(['smtp_url', 'twilio_auth_token', 'pingen_client_secret', 'pingen_webhook_secret']);
 
 function mailbox(value: string): string | null {
   const m = /^\s*(?:"?([^"<>]*)"?\s*)?<([^<>\s]+)>\s*$/.exec(value);
