@@ -75,9 +75,16 @@ export interface Transports {
   letter?: LetterTransport | null;
 }
 
-/** An SMTP transport from a URL such as `smtp://user:pass@host:587` (or `smtps://` for TLS). */
+/** How many messages the outbox dispatcher hands to its transports at once; the SMTP pool's connections. */
+export const DEFAULT_SEND_CONCURRENCY = 8;
+
+/**
+ * An SMTP transport from a URL such as `smtp://user:pass@host:587` (or `smtps://` for TLS). It keeps
+ * a pool of DEFAULT_SEND_CONCURRENCY connections open (a new connection and handshake per message
+ * costs more than the message), unless the URL says otherwise (`?pool=false`, `?maxConnections=4`).
+ */
 export function smtpTransport(url: string): EmailTransport {
-  const transporter = nodemailer.createTransport(url);
+  const transporter = nodemailer.createTransport(pooledUrl(url));
   return {
     async send(email) {
       const info = await transporter.sendMail({
@@ -88,4 +95,18 @@ export function smtpTransport(url: string): EmailTransport {
     },
     close: () => transporter.close(),
   };
+}
+
+/** The URL with nodemailer's pool options added where it sets none. */
+export function pooledUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url; // nodemailer reports the bad URL itself
+  }
+  if (parsed.searchParams.has('pool')) return url;
+  parsed.searchParams.set('pool', 'true');
+  if (!parsed.searchParams.has('maxConnections')) parsed.searchParams.set('maxConnections', String(DEFAULT_SEND_CONCURRENCY));
+  return parsed.toString();
 }
