@@ -14,7 +14,7 @@
 //
 // The URL (default $DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test) is an admin
 // connection: the run creates a scratch database beside it and drops it at the end (--keep leaves
-// it). --pglite runs part 2 on a PGlite data folder instead. See bench/README.md.
+// it). --pglite runs part 2 on a PGlite data folder instead. See bench/messaging/README.md.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -74,6 +74,7 @@ const now = (): number => performance.now();
 const sec = (ms: number): string => (ms / 1000).toFixed(2);
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const perSecond = (n: number, ms: number): string => int(n / (ms / 1000));
+const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
 
 function table(rows: string[][], rightAligned: number[] = []): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
@@ -334,6 +335,7 @@ async function benchDispatch(subject: Subject, handle: DatabaseHandle, options: 
   let sent = 0;
   let lastSent = 0;
   let lastAt = now();
+  const cpu = process.cpuUsage();
   const start = now();
   const progress = setInterval(() => {
     const at = now();
@@ -359,6 +361,7 @@ async function benchDispatch(subject: Subject, handle: DatabaseHandle, options: 
   };
   let outcomes: PromiseSettledResult<DispatchSummary>[];
   let ms: number;
+  let dispatchCpuMs: number;
   try {
     outcomes = await Promise.allSettled(
       Array.from({ length: options.workers }, () => subject.dispatchOutbox(handle.db, org, {
@@ -366,6 +369,7 @@ async function benchDispatch(subject: Subject, handle: DatabaseHandle, options: 
       })),
     );
     ms = now() - start;
+    dispatchCpuMs = cpuMs(process.cpuUsage(cpu));
   } finally {
     process.removeListener('SIGINT', onSignal);
     timeline = null;
@@ -401,9 +405,9 @@ async function benchDispatch(subject: Subject, handle: DatabaseHandle, options: 
 
   console.log(`\nResults (dispatch${complete ? '' : `, stopped: ${stopReason}`})`);
   console.log(table([
-    ['measure', 'queued', 'sent', 'seconds', 'messages/s'],
-    ['dispatchOutbox end to end', int(n), int(done), sec(ms), perSecond(done, ms)],
-  ], [1, 2, 3, 4]));
+    ['measure', 'queued', 'sent', 'seconds', 'messages/s', 'CPU ms/message (this process)'],
+    ['dispatchOutbox end to end', int(n), int(done), sec(ms), perSecond(done, ms), (dispatchCpuMs / Math.max(1, done)).toFixed(2)],
+  ], [1, 2, 3, 4, 5]));
   console.log(`SMTP sink: ${int(received.messages)} messages (${int(uniqueReceived.size)} distinct Message-IDs, ${unknown} unknown), ${received.connections} connection(s), ${(received.bytes / Math.max(1, received.messages) / 1024).toFixed(1)} KB per message`);
   const what = complete ? 'every message sent and received once, each Message-ID once; 3 events per message' : 'every message marked sent was received once, each Message-ID once';
   console.log(problems.length === 0 ? `checked: ${what}` : `CHECK FAILED: ${problems.join('; ')}`);
