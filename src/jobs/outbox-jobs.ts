@@ -44,7 +44,10 @@ export async function setUpOutboxJobs(runner: JobRunner): Promise<void> {
   if (options.schedule) await boss.schedule(OUTBOX_TICK_QUEUE, OUTBOX_TICK_CRON, {}, { tz: 'UTC' });
   if (options.work) {
     const polling = { pollingIntervalSeconds: options.pollingSeconds ?? 2, batchSize: 1 };
-    await boss.work<OutboxJobData, OutboxJobOutput>(OUTBOX_DISPATCH_QUEUE, polling, async ([job]) => {
+    // NOTE: two organisations at a time per process on PostgreSQL (a dispatcher holds at most two of the
+    // app pool's ten connections: a claim and a write); PGlite is one connection, so one.
+    const dispatching = { ...polling, localConcurrency: runner.handle.kind === 'postgres' ? 2 : 1 };
+    await boss.work<OutboxJobData, OutboxJobOutput>(OUTBOX_DISPATCH_QUEUE, dispatching, async ([job]) => {
       if (!job) throw new Error('pg-boss handed the outbox worker no job.');
       return runOutboxDispatchJob(runner.handle, job, runner.signal);
     });
