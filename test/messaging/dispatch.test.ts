@@ -228,3 +228,31 @@ test('smtpTransport keeps a pool of connections unless the URL says pool=false',
   assert.equal(u.sent, 3);
   assert.equal(connections - opened, 3, 'a connection per message');
 });
+
+test('a claimed message whose lease is nearly out is not handed over: it goes back to the queue', async () => {
+  const org = await orgWithQueue(3, 'L');
+  const before = received.length;
+  const real = transport();
+  let t = new Date('2026-02-09T08:00:00Z').getTime();
+  // A slow provider: each send takes 4 minutes 40 of the 5-minute lease.
+  const slow: EmailTransport = {
+    send: async (e) => {
+      const r = await real.send(e);
+      t += 280_000;
+      return r;
+    },
+    close: () => real.close(),
+  };
+  const s = await dispatchOutbox(tdb.db, org, { email: slow, now: () => new Date(t), concurrency: 1 });
+  assert.deepEqual(s, { sent: 1, failed: 0, waiting: 2, possibleDuplicates: 0 });
+  assert.equal(received.length, before + 1);
+  const back = (await outbox(org)).filter((r) => r.status !== 'sent');
+  assert.deepEqual(back.map((r) => [r.status, r.attempts, r.possible_duplicate, r.events]), [
+    ['queued', 0, false, ['rendered', 'sending', 'queued']],
+    ['queued', 0, false, ['rendered', 'sending', 'queued']],
+  ]);
+  const rest = await dispatchOutbox(tdb.db, org, { email: real, now: () => new Date(t) });
+  real.close();
+  assert.deepEqual(rest, { sent: 2, failed: 0, waiting: 0, possibleDuplicates: 0 });
+  assert.equal(new Set(received.slice(before).map((m) => m.messageId)).size, 3);
+});
