@@ -14,7 +14,7 @@ export interface OutboxLoadOptions {
   /** The run date: invoices are 3–62 days overdue on it; the messages are scheduled for it. */
   date: string;
   seed: number;
-  /** Rows in email_suppression (bounced addresses no debtor uses; the dispatcher reads them all per message). */
+  /** Rows in email_suppression (bounced addresses no debtor uses; the dispatcher looks up only those of a batch's addresses). */
   suppressions: number;
 }
 

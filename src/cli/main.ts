@@ -88,7 +88,7 @@ async function serve(handle: DatabaseHandle, args: ParsedArgs, io: Io, owner: Re
   }
   const token = randomBytes(24).toString('base64url');
   const app = await buildApp({ handle, logger: false, local: { token, run: (argv, cwd) => runInProcess(handle, argv, cwd) } });
-  // NOTE: jobs (the daily follow-up at 06:00 in each organisation's time zone) run in this process
+  // NOTE: jobs (the daily follow-up at 06:00 in each organisation's time zone, the outbox every minute) run in this process
   // too, unless ARFLOW_JOBS=off (then an `arflow worker` on PostgreSQL runs them).
   const runner = process.env.ARFLOW_JOBS === 'off' ? null : await createJobRunner(handle, { schedule: true, work: true });
   const address = await app.listen({ port, host });

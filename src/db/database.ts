@@ -8,6 +8,7 @@ import * as foundation from './migrations/2026-11-22-0001-foundation.ts';
 import * as cashApplication from './migrations/2026-11-22-0002-cash-application.ts';
 import * as followup from './migrations/2026-11-22-0003-followup.ts';
 import * as followupIndexes from './migrations/2026-11-22-0004-followup-indexes.ts';
+import * as outboxDispatch from './migrations/2026-11-22-0005-outbox-dispatch.ts';
 import * as smsVoice from './migrations/2026-11-22-0006-sms-voice.ts';
 import * as letters from './migrations/2026-11-22-0007-letters.ts';
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0002-cash-application': cashApplication,
   '2026-11-22-0003-followup': followup,
   '2026-11-22-0004-followup-indexes': followupIndexes,
+  '2026-11-22-0005-outbox-dispatch': outboxDispatch,
   '2026-11-22-0006-sms-voice': smsVoice,
   '2026-11-22-0007-letters': letters,
 };

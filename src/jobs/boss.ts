@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { DatabaseHandle } from '../db/database.ts';
 import { pgliteBossDb } from './pglite-adapter.ts';
 import { setUpFollowupJobs } from './followup-jobs.ts';
+import { setUpOutboxJobs } from './outbox-jobs.ts';
 
 // Background jobs and schedules, with pg-boss in the database's `pgboss` schema (created and
 // migrated on start). On PGlite pg-boss shares the application's instance through a small adapter
@@ -27,6 +28,8 @@ export interface JobRunner {
   boss: PgBoss;
   handle: DatabaseHandle;
   options: JobRunnerOptions;
+  /** Aborted when stop() begins: long jobs (the outbox dispatch) end early and put back what they hold. */
+  signal: AbortSignal;
   /** Stops polling and timekeeping, waits (up to 30 s) for jobs in hand, and closes pg-boss's own pool. */
   stop(): Promise<void>;
 }
@@ -38,14 +41,20 @@ export async function createJobRunner(handle: DatabaseHandle, options: JobRunner
   boss.on('error', onError);
   await boss.start();
   let stopping: Promise<void> | null = null;
+  const stopSignal = new AbortController();
   const runner: JobRunner = {
     boss,
     handle,
     options,
-    stop: () => (stopping ??= boss.stop({ graceful: true, timeout: 30_000, close: true })),
+    signal: stopSignal.signal,
+    stop: () => {
+      stopSignal.abort();
+      return (stopping ??= boss.stop({ graceful: true, timeout: 30_000, close: true }));
+    },
   };
   try {
     await setUpFollowupJobs(runner);
+    await setUpOutboxJobs(runner);
   } catch (e) {
     await runner.stop();
     throw e;

@@ -10,7 +10,7 @@ import type { Organisation } from '../../src/db/schema.ts';
 import { importInvoiceFile } from '../../src/modules/invoices/invoice-import.ts';
 import { runFollowup } from '../../src/modules/followup/daily-run.ts';
 import { dispatchOutbox } from '../../src/modules/messaging/dispatch.ts';
-import { smtpTransport, type EmailTransport } from '../../src/modules/messaging/transport.ts';
+import { DEFAULT_SEND_CONCURRENCY, smtpTransport, type EmailTransport } from '../../src/modules/messaging/transport.ts';
 
 // A real SMTP server in the test: what arrives is parsed and asserted.
 
@@ -18,11 +18,16 @@ let tdb: TestDatabase;
 let server: SMTPServer;
 let port: number;
 const received: ParsedMail[] = [];
+let connections = 0;
 
 before(async () => {
   tdb = await createTestDatabase();
   server = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     onData(stream, _session, callback) {
       simpleParser(stream).then((mail) => {
         received.push(mail);
@@ -117,4 +122,137 @@ test('an SMTP server that refuses: retried with backoff, never lost', async () =
   const later = await dispatchOutbox(tdb.db, org, { email, now: () => new Date('2026-02-09T08:02:00Z') });
   email.close();
   assert.equal(later.sent, 1);
+});
+
+/** An organisation with one reminder queued for each of `n` debtors (debiteuren-1@… to debiteuren-n@…). */
+async function orgWithQueue(n: number, prefix: string): Promise<Organisation> {
+  const org = await makeOrg(tdb.db);
+  const rows = Array.from({ length: n }, (_, i) => `${prefix}-${i + 1},K${i + 1},Klant ${i + 1} B.V.,business,debiteuren-${i + 1}@${prefix.toLowerCase()}.nl,Dorpsstraat ${i + 1},1234 AB,Amsterdam,NL,2026-01-05,2026-02-04,${100 + i}.00`);
+  await importInvoiceFile(tdb.db, org, {
+    fileName: 'f.csv', today: '2026-01-05',
+    content: csv(['invoice_number,debtor_number,debtor_name,debtor_type,email,address,postal_code,city,country,issue_date,due_date,amount', ...rows]),
+  });
+  const run = await runFollowup(tdb.db, org, { date: '2026-02-09' });
+  assert.equal(run.messages.length, n);
+  return org;
+}
+
+async function outbox(org: Organisation) {
+  return inOrg(tdb.db, org.org_id, async (trx) => {
+    const messages = await trx.selectFrom('outbox_message').select(['message_id', 'status', 'channel', 'recipient', 'attempts', 'last_error', 'next_attempt_at', 'possible_duplicate', 'message_id_header']).orderBy('message_id').execute();
+    const events = await trx.selectFrom('message_event').select(['message_id', 'status']).orderBy('event_id').execute();
+    const eventsOf = (id: string) => events.filter((e) => e.message_id === id).map((e) => e.status);
+    return messages.map((m) => ({ ...m, events: eventsOf(m.message_id) }));
+  });
+}
+
+test('a queue of several batches, sent concurrently: each message once, a suppressed address falls back, a refusal is retried alone', async () => {
+  const org = await orgWithQueue(13, 'Q');
+  await inOrg(tdb.db, org.org_id, (trx) => trx.insertInto('email_suppression').values({ org_id: org.org_id, email: 'debiteuren-2@q.nl', reason: '550 user unknown' }).execute());
+  const before = received.length;
+  const real = transport();
+  const refusing: EmailTransport = {
+    send: (e) => (e.to === 'debiteuren-3@q.nl' ? Promise.reject(new Error('452 mailbox full')) : real.send(e)),
+    close: () => real.close(),
+  };
+  const at = new Date('2026-02-09T08:00:00Z');
+  const s = await dispatchOutbox(tdb.db, org, { email: refusing, now: () => at, batchSize: 4, concurrency: 3 });
+  assert.deepEqual(s, { sent: 11, failed: 0, waiting: 2, possibleDuplicates: 0 });
+  const mails = received.slice(before);
+  assert.equal(mails.length, 11);
+  assert.equal(new Set(mails.map((m) => m.messageId)).size, 11, 'each Message-ID once');
+
+  const rows = await outbox(org);
+  const byRecipient = new Map(rows.map((r) => [r.recipient, r]));
+  const suppressed = rows.find((r) => r.channel === 'letter');
+  assert.ok(suppressed, 'the debtor whose address bounced is written to instead');
+  assert.match(suppressed.recipient ?? '', /^Dorpsstraat 2, 1234 AB Amsterdam/);
+  assert.deepEqual([suppressed.status, suppressed.attempts, suppressed.events], ['queued', 0, ['rendered']]);
+  assert.match(suppressed.last_error ?? '', /no letter transport/);
+  const refused = byRecipient.get('debiteuren-3@q.nl')!;
+  assert.deepEqual([refused.status, refused.attempts, refused.last_error, refused.events], ['queued', 1, '452 mailbox full', ['rendered', 'sending', 'retry']]);
+  assert.deepEqual(refused.next_attempt_at, new Date('2026-02-09T08:01:00Z'), 'backoff of its own: one minute after the first attempt');
+  const sent = rows.filter((r) => r.status === 'sent');
+  assert.equal(sent.length, 11);
+  for (const r of sent) assert.deepEqual(r.events, ['rendered', 'sending', 'sent'], `events of ${r.message_id} in order`);
+  assert.deepEqual(new Set(mails.map((m) => m.messageId)), new Set(sent.map((r) => r.message_id_header)));
+
+  const again = await dispatchOutbox(tdb.db, org, { email: real, now: () => new Date('2026-02-09T08:02:00Z'), batchSize: 4, concurrency: 3 });
+  real.close();
+  assert.deepEqual(again, { sent: 1, failed: 0, waiting: 0, possibleDuplicates: 0 }, 'the letter still waits (not due before tomorrow)');
+  assert.equal(received.length, before + 12);
+  assert.equal(received.at(-1)!.messageId, refused.message_id_header);
+});
+
+test('stopped on its signal: what was claimed but not handed over goes back to the queue, not flagged', async () => {
+  const org = await orgWithQueue(6, 'S');
+  const before = received.length;
+  const email = transport();
+  const stop = new AbortController();
+  let handedOver = 0;
+  const at = () => new Date('2026-02-09T08:00:00Z');
+  const s = await dispatchOutbox(tdb.db, org, {
+    email, now: at, concurrency: 1, signal: stop.signal,
+    beforeSend: () => {
+      if (++handedOver === 2) stop.abort();
+    },
+  });
+  assert.deepEqual(s, { sent: 2, failed: 0, waiting: 4, possibleDuplicates: 0 });
+  assert.equal(received.length, before + 2);
+  const back = (await outbox(org)).filter((r) => r.status === 'queued');
+  assert.equal(back.length, 4);
+  for (const r of back) {
+    assert.deepEqual([r.attempts, r.possible_duplicate, r.next_attempt_at, r.events], [0, false, null, ['rendered', 'sending', 'queued']]);
+  }
+  const rest = await dispatchOutbox(tdb.db, org, { email, now: at });
+  email.close();
+  assert.deepEqual(rest, { sent: 4, failed: 0, waiting: 0, possibleDuplicates: 0 });
+  assert.equal(new Set(received.slice(before).map((m) => m.messageId)).size, 6, 'six messages, each once');
+});
+
+test('smtpTransport keeps a pool of connections unless the URL says pool=false', async () => {
+  const pooled = await orgWithQueue(12, 'P');
+  const email = transport();
+  let opened = connections;
+  const s = await dispatchOutbox(tdb.db, pooled, { email, now: () => new Date('2026-02-09T08:00:00Z') });
+  email.close();
+  assert.equal(s.sent, 12);
+  const viaPool = connections - opened;
+  assert.ok(viaPool >= 1 && viaPool <= DEFAULT_SEND_CONCURRENCY, `${viaPool} connections for 12 messages`);
+
+  const single = await orgWithQueue(3, 'U');
+  const unpooled = smtpTransport(`smtp://127.0.0.1:${port}?ignoreTLS=true&pool=false`);
+  opened = connections;
+  const u = await dispatchOutbox(tdb.db, single, { email: unpooled, now: () => new Date('2026-02-09T08:00:00Z') });
+  unpooled.close();
+  assert.equal(u.sent, 3);
+  assert.equal(connections - opened, 3, 'a connection per message');
+});
+
+test('a claimed message whose lease is nearly out is not handed over: it goes back to the queue', async () => {
+  const org = await orgWithQueue(3, 'L');
+  const before = received.length;
+  const real = transport();
+  let t = new Date('2026-02-09T08:00:00Z').getTime();
+  // A slow provider: each send takes 4 minutes 40 of the 5-minute lease.
+  const slow: EmailTransport = {
+    send: async (e) => {
+      const r = await real.send(e);
+      t += 280_000;
+      return r;
+    },
+    close: () => real.close(),
+  };
+  const s = await dispatchOutbox(tdb.db, org, { email: slow, now: () => new Date(t), concurrency: 1 });
+  assert.deepEqual(s, { sent: 1, failed: 0, waiting: 2, possibleDuplicates: 0 });
+  assert.equal(received.length, before + 1);
+  const back = (await outbox(org)).filter((r) => r.status !== 'sent');
+  assert.deepEqual(back.map((r) => [r.status, r.attempts, r.possible_duplicate, r.events]), [
+    ['queued', 0, false, ['rendered', 'sending', 'queued']],
+    ['queued', 0, false, ['rendered', 'sending', 'queued']],
+  ]);
+  const rest = await dispatchOutbox(tdb.db, org, { email: real, now: () => new Date(t) });
+  real.close();
+  assert.deepEqual(rest, { sent: 2, failed: 0, waiting: 0, possibleDuplicates: 0 });
+  assert.equal(new Set(received.slice(before).map((m) => m.messageId)).size, 3);
 });

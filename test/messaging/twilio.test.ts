@@ -265,7 +265,7 @@ test('a report that names no message of ours is matched by the provider id', asy
   assert.equal((await report(`${PUBLIC_URL}/api/webhooks/voice/${org.org_id}?message=${id}`, { CallSid: sid, CallStatus: 'completed' })).statusCode, 404);
 });
 
-test('a landline cannot get an SMS: the send fails with the reason and nothing reaches the provider', async () => {
+test('a landline cannot get an SMS: the send fails at once with the reason and nothing reaches the provider', async () => {
   const org = await twilioOrg();
   const id = await queuedSmsReminder(org, '020-1234567');
   const before = requests.length;
@@ -274,6 +274,7 @@ test('a landline cannot get an SMS: the send fails with the reason and nothing r
   assert.equal(requests.length, before);
   const m = await stored(org, id);
   assert.match(m.last_error ?? '', /cannot send an SMS: \+31201234567 is not a mobile number \(fixed line\)/);
+  assert.deepEqual([m.status, m.attempts, m.next_attempt_at], ['failed', 1, null], 'trying again cannot help: failed at once, not after six attempts');
 });
 
 test('the parts Twilio bills make the cost: per-SMS cost × parts, summed in the cost report', async () => {

@@ -5,6 +5,7 @@ import { newId } from '../../core/ids.ts';
 import { formatAmount } from '../../core/money.ts';
 import { countSmsSegments, phoneForChannel } from './sms.ts';
 import type { DeliveryReport } from './twilio.ts';
+import { PermanentSendError } from './transport.ts';
 
 // SMS and calls around the provider: the number and the SMS parts before a send (with what the
 // message costs), and the provider's signed delivery reports after it.
@@ -12,7 +13,7 @@ import type { DeliveryReport } from './twilio.ts';
 /** The number to send to, in E.164; throws with the reason when the channel cannot use it. */
 export function recipientPhone(org: Organisation, recipient: string, channel: 'sms' | 'voice'): string {
   const phone = phoneForChannel(recipient, org.country, channel);
-  if (!phone.ok) throw new Error(`cannot ${channel === 'sms' ? 'send an SMS' : 'call'}: ${phone.reason}`);
+  if (!phone.ok) throw new PermanentSendError(`cannot ${channel === 'sms' ? 'send an SMS' : 'call'}: ${phone.reason}`);
   return phone.e164;
 }
 

@@ -5,6 +5,16 @@ import nodemailer from 'nodemailer';
 // as its idempotency key: a provider API that honours it sends a retried message once; SMTP cannot,
 // so e-mail carries a fixed Message-ID and a resend folds into the same message in the mailbox.
 
+/** A send that cannot succeed however often it is tried (a landline for an SMS, a refused number): the message ends `failed` at once. */
+export class PermanentSendError extends Error {
+  readonly permanent = true;
+}
+
+/** True for an error that says trying again cannot help (`permanent: true`, as PermanentSendError and TwilioError carry). */
+export function isPermanent(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { permanent?: unknown }).permanent === true;
+}
+
 export interface OutgoingEmail {
   messageId: string;
   from: string;
@@ -75,9 +85,16 @@ export interface Transports {
   letter?: LetterTransport | null;
 }
 
-/** An SMTP transport from a URL such as `smtp://user:pass@host:587` (or `smtps://` for TLS). */
+/** How many messages the outbox dispatcher hands to its transports at once; the SMTP pool's connections. */
+export const DEFAULT_SEND_CONCURRENCY = 8;
+
+/**
+ * An SMTP transport from a URL such as `smtp://user:pass@host:587` (or `smtps://` for TLS). It keeps
+ * a pool of DEFAULT_SEND_CONCURRENCY connections open (a new connection and handshake per message
+ * costs more than the message), unless the URL says otherwise (`?pool=false`, `?maxConnections=4`).
+ */
 export function smtpTransport(url: string): EmailTransport {
-  const transporter = nodemailer.createTransport(url);
+  const transporter = nodemailer.createTransport(pooledUrl(url));
   return {
     async send(email) {
       const info = await transporter.sendMail({
@@ -88,4 +105,18 @@ export function smtpTransport(url: string): EmailTransport {
     },
     close: () => transporter.close(),
   };
+}
+
+/** The URL with nodemailer's pool options added where it sets none. */
+export function pooledUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url; // nodemailer reports the bad URL itself
+  }
+  if (parsed.searchParams.has('pool')) return url;
+  parsed.searchParams.set('pool', 'true');
+  if (!parsed.searchParams.has('maxConnections')) parsed.searchParams.set('maxConnections', String(DEFAULT_SEND_CONCURRENCY));
+  return parsed.toString();
 }
