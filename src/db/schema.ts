@@ -85,6 +85,8 @@ export interface DebtorTable {
   requires_po: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** How the debtor asked to receive invoices; null: the cheapest channel that reaches them. */
+  invoice_channel: ColumnType<'email' | 'letter' | null, 'email' | 'letter' | null | undefined, 'email' | 'letter' | null>;
 }
 
 export type ContactPurpose = 'invoice' | 'dunning' | 'general';
@@ -420,6 +422,21 @@ export interface MessageEventTable {
   occurred_at: Timestamp;
 }
 
+export interface MessageAttachmentTable {
+  org_id: string;
+  message_id: string;
+  position: number;
+  kind: 'invoice' | 'statement';
+  invoice_id: string | null;
+  /** rendered: made by ArFlow at render time; original: the PDF the ERP embedded in its UBL. */
+  source: 'rendered' | 'original';
+  filename: string;
+  content_type: string;
+  content: Buffer;
+  sha256: string;
+  created_at: Timestamp;
+}
+
 export interface PaymentPromiseTable {
   org_id: string;
   promise_id: string;
@@ -473,6 +490,7 @@ export interface Database {
   task: TaskTable;
   outbox_message: OutboxMessageTable;
   message_event: MessageEventTable;
+  message_attachment: MessageAttachmentTable;
   payment_promise: PaymentPromiseTable;
   dispute: DisputeTable;
 }
