@@ -281,6 +281,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             payment_terms_days: Type.Optional(S.Nullable(Type.Integer({ minimum: 0, maximum: 365 }))),
             requires_po: Type.Optional(Type.Boolean()),
             account_manager_user_id: Type.Optional(S.Nullable(Type.String())),
+            invoice_channel: Type.Optional(S.Nullable(Type.Union([Type.Literal('email'), Type.Literal('letter')], { description: 'Send this debtor’s invoices by e-mail or by letter only; null: the cheapest channel that reaches them.' }))),
           },
           { additionalProperties: false },
         ),

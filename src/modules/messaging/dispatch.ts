@@ -8,6 +8,8 @@ import { checkPostalAddress, validateEmail } from '../../core/contact.ts';
 import type { Transports } from './transport.ts';
 import { letterForMessage } from './letter-dispatch.ts';
 import { renderMessage, type RenderInput } from './render.ts';
+import { attachmentsForSending, storeAttachments } from './attachments.ts';
+import { emailIdentity } from './email-settings.ts';
 
 // The outbox dispatcher. A message is rendered once and its exact content stored; then it is marked
 // `sending` under a lease, sent with a fixed Message-ID, and marked `sent`. A dispatcher that dies
@@ -73,7 +75,9 @@ async function event(trx: Trx, orgId: string, messageId: string, status: string,
 async function chooseChannel(trx: Trx, org: Organisation, m: Claimed): Promise<{ channel: Channel; recipient: string; cost: bigint } | { reason: string }> {
   const contacts = await trx.selectFrom('debtor_contact').select(['purpose', 'email', 'phone', 'address_line', 'postal_code', 'city', 'country']).where('debtor_id', '=', m.debtor_id).execute();
   const debtor = await trx.selectFrom('debtor').select(['address_line', 'postal_code', 'city', 'country']).where('debtor_id', '=', m.debtor_id).executeTakeFirstOrThrow();
-  const ordered = [...contacts].sort((a, b) => (a.purpose === 'dunning' ? -1 : b.purpose === 'dunning' ? 1 : 0));
+  // NOTE: invoices go to the invoice contact, everything else to the dunning contact, when there is one.
+  const preferred = m.template === 'invoice_delivery' ? 'invoice' : 'dunning';
+  const ordered = [...contacts].sort((a, b) => (a.purpose === preferred ? -1 : b.purpose === preferred ? 1 : 0));
   const suppressed = new Set((await trx.selectFrom('email_suppression').select('email').execute()).map((r) => r.email.toLowerCase()));
   const configured = (org.messaging.costs ?? {}) as Record<string, number>;
   const costs: Record<Channel, bigint> = { ...DEFAULT_COSTS };
@@ -87,7 +91,7 @@ async function chooseChannel(trx: Trx, org: Organisation, m: Claimed): Promise<{
       const phone = ordered.map((x) => x.phone).find((p) => p && /^\+\d{8,15}$/.test(p));
       if (phone) options.push({ channel: c, recipient: phone, cost: costs[c], order });
     } else if (c === 'letter') {
-      const dunning = ordered.find((x) => x.purpose === 'dunning' && x.address_line);
+      const dunning = ordered.find((x) => x.purpose === preferred && x.address_line);
       const postal = dunning ?? { address_line: debtor.address_line, postal_code: debtor.postal_code, city: debtor.city, country: debtor.country };
       if (checkPostalAddress({ addressLine: postal.address_line, postalCode: postal.postal_code, city: postal.city, country: postal.country ?? org.country }).ok) {
         options.push({ channel: 'letter', recipient: [postal.address_line, `${postal.postal_code ?? ''} ${postal.city ?? ''}`.trim(), postal.country].filter(Boolean).join(', '), cost: costs.letter, order });
@@ -128,11 +132,10 @@ async function sendVia(db: Db, org: Organisation, options: Transports, m: Claime
   const statusCallbackUrl = `${ctx.publicUrl}/api/webhooks/${channel}/${org.org_id}`;
   const senderName = typeof org.messaging.sms_sender === 'string' ? org.messaging.sms_sender : undefined;
   if (channel === 'email' && options.email) {
-    const from = typeof org.messaging.from === 'string' ? org.messaging.from : `${org.legal_name} <noreply@${ctx.domain}>`;
-    const replyTo = typeof org.messaging.reply_to === 'string' ? org.messaging.reply_to : undefined;
+    const { from, replyTo, dkim } = emailIdentity(org, ctx.domain);
     return options.email.send({
       messageId: m.message_id_header!, from, to: m.recipient!, replyTo, subject: m.subject!, html: m.body_html!, text: m.body_text!,
-      headers: { 'X-ArFlow-Message': m.message_id },
+      headers: { 'X-ArFlow-Message': m.message_id }, attachments: await attachmentsForSending(db, org.org_id, m.message_id), dkim,
     });
   }
   if (channel === 'sms' && options.sms) {
@@ -194,6 +197,7 @@ export async function dispatchOutbox(db: Db, org: Organisation, options: Dispatc
           .set({ subject: rendered.subject, body_html: rendered.html, body_text: rendered.text, sms_text: rendered.sms ?? null, rendered_at: now(), message_id_header: m.message_id_header })
           .where('message_id', '=', m.message_id)
           .execute();
+        await storeAttachments(trx, org, m, rendered.language);
         await event(trx, org.org_id, m.message_id, 'rendered', null);
       }
       if (!transportFor(options, m.channel as Channel)) {
