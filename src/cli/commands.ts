@@ -18,6 +18,7 @@ import { exportPaymentsMt940 } from '../modules/cashapp/payments-export.ts';
 import { runFollowup, type RunResult } from '../modules/followup/daily-run.ts';
 import { dispatchOutbox } from '../modules/messaging/dispatch.ts';
 import { transportsFor } from '../modules/messaging/transports-config.ts';
+import { importBounceMailbox, type MailboxImportResult } from '../modules/messaging/bounce-import.ts';
 
 export interface Io {
   out(text: string): void;
@@ -52,6 +53,7 @@ Commands:
   report dso [--date D]                      DSO, countback method
   followup run [--date D] [--dry-run]        the follow-up engine for day D: messages, tasks, charges, hand-overs
   outbox dispatch                            send what is queued (SMTP from ARFLOW_SMTP_URL or the organisation), then exit
+  bounces import FILE...                     delivery status notifications and abuse reports (.eml or mbox)
   law costs --country NL|BE --principal AMOUNT [--consumer] [--vat-rate 21]
   law interest --country NL|BE --kind commercial|statutory --principal AMOUNT --from D --to D
   openapi                                    print the OpenAPI document
@@ -234,6 +236,29 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
         }
       }
       emit(ctx, results, results.map((r) => `${r.organisation}: ${r.sent} sent, ${r.waiting} waiting, ${r.failed} failed${r.possibleDuplicates ? `, ${r.possibleDuplicates} possibly sent twice (same Message-ID)` : ''}${r.smtp ? '' : ' (no SMTP configured: set ARFLOW_SMTP_URL)'}`).join('\n'));
+      return 0;
+    }
+    case 'bounces': {
+      if (sub !== 'import') throw new UsageError('Use "arflow bounces import FILE...".');
+      checkKnown(args, [], 'bounces import');
+      if (rest.length === 0) throw new UsageError('Name the files: arflow bounces import FILE... (.eml files or an mbox).');
+      const org = await resolveOrganisation(ctx.handle.db, ctx.orgSlug);
+      const results: MailboxImportResult[] = [];
+      for (const file of rest) {
+        const content = readInputFile(ctx.cwd, file);
+        const found = await inOrg(ctx.handle.db, org.org_id, (trx) => importBounceMailbox(trx, org, file, content));
+        if (found.length === 0) throw new AppError('invalid_file', `${file} holds no e-mail message.`);
+        results.push(...found);
+      }
+      const outcomes = results.flatMap((r) => r.outcomes);
+      const count = (k: string) => outcomes.filter((o) => o.outcome === k).length;
+      const lines = [
+        ...results.flatMap((r) => (r.skipped !== null
+          ? [`  ${r.source} message ${r.number} (line ${r.line}): skipped, ${r.skipped}`]
+          : r.outcomes.map((o) => `  ${r.source} message ${r.number} (line ${r.line}): ${o.outcome.replace('_', ' ')} ${o.email ?? '?'}${o.messageId ? ` (${o.messageId})` : ''}: ${o.detail}`))),
+        `${results.length} message${results.length === 1 ? '' : 's'} read: ${count('hard_bounce')} hard bounces, ${count('soft_bounce')} soft bounces, ${count('delivered')} delivered, ${count('complaint')} complaints, ${count('unmatched')} not ours, ${count('already_recorded')} already recorded, ${results.filter((r) => r.skipped !== null).length} skipped.`,
+      ];
+      emit(ctx, results.map((r) => ({ file: r.source, message: r.number, line: r.line, skipped: r.skipped, outcomes: r.outcomes.map((o) => ({ outcome: o.outcome, message_id: o.messageId, email: o.email, detail: o.detail })) })), lines.join('\n'));
       return 0;
     }
     case 'export': {
