@@ -17,6 +17,8 @@ import { dispatchOutbox } from '../../src/modules/messaging/dispatch.ts';
 import { updateDebtor } from '../../src/modules/debtors/debtor-service.ts';
 import { smtpTransport } from '../../src/modules/messaging/transport.ts';
 import { embeddedPdf } from '../../src/modules/messaging/attachments.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { createApiKey } from '../../src/modules/users/user-service.ts';
 
 // E-mail as the debtor's mail server sees it: a real SMTP server in the test, the raw message kept
 // for the DKIM check, the parsed one for headers, bodies and attachments.
@@ -288,4 +290,36 @@ test('bad DKIM settings: the message is not sent unsigned; it waits with a reaso
   const m = await inOrg(tdb.db, org.org_id, (trx) => trx.selectFrom('outbox_message').select(['status', 'last_error']).executeTakeFirstOrThrow());
   assert.equal(m.status, 'queued');
   assert.match(m.last_error ?? '', /messaging\.dkim\.privateKey is not a usable RSA or Ed25519 PEM private key/);
+});
+
+test('the debtor API sets and clears the invoice channel; anything but email or letter is refused', async () => {
+  const org = await makeOrg(tdb.db);
+  await importInvoiceFile(tdb.db, org, { fileName: 'a.csv', content: INVOICE_CSV('F-API', 'K-API'), today: '2026-01-05' });
+  const key = (await inOrg(tdb.db, org.org_id, (trx) => createApiKey(trx, org.org_id, { name: 'k', role: 'controller' }))).secret;
+  const app = await buildApp({ handle: tdb, now: () => new Date('2026-01-05T09:00:00Z') });
+  try {
+    const patch = (body: unknown) => app.inject({ method: 'PATCH', url: '/api/debtors/K-API', headers: { authorization: `Bearer ${key}` }, payload: body as object });
+    const set = await patch({ invoice_channel: 'letter' });
+    assert.equal(set.statusCode, 200, set.body);
+    assert.equal(set.json<{ invoice_channel: string | null }>().invoice_channel, 'letter');
+    assert.equal((await patch({ invoice_channel: 'sms' })).statusCode, 400);
+    const cleared = await patch({ invoice_channel: null });
+    assert.equal(cleared.json<{ invoice_channel: string | null }>().invoice_channel, null);
+    const events = await inOrg(tdb.db, org.org_id, (trx) => trx.selectFrom('event').select('data').where('type', '=', 'debtor.updated').orderBy('event_id').execute());
+    assert.deepEqual(events.map((e) => (e.data as { changes: Record<string, unknown> }).changes.invoice_channel), [[null, 'letter'], ['letter', null]]);
+  } finally {
+    await app.close();
+  }
+});
+
+test('a large import queues one delivery per new invoice in one go', async () => {
+  let org = await makeOrg(tdb.db);
+  org = await configure(org, { invoice_delivery: true });
+  const rows = Array.from({ length: 2_000 }, (_, i) => `V-${i + 1},D-${(i % 150) + 1},2026-01-05,2026-02-04,${(i % 97) + 1}.50`);
+  const s = await importInvoiceFile(tdb.db, org, { fileName: 'big.csv', content: csv(['invoice_number,debtor_number,issue_date,due_date,amount', ...rows]), today: '2026-01-05' });
+  assert.equal(s.created, 2_000);
+  const queued = await inOrg(tdb.db, org.org_id, (trx) =>
+    trx.selectFrom('outbox_message').select((eb) => [eb.fn.countAll<bigint>().as('n'), eb.fn.count<bigint>('idempotency_key').distinct().as('keys'), eb.fn.sum<bigint>('amount_total').as('total')]).where('template', '=', 'invoice_delivery').executeTakeFirstOrThrow());
+  const expected = Array.from({ length: 2_000 }, (_, i) => BigInt((i % 97) + 1) * 100n + 50n).reduce((a, b) => a + b, 0n);
+  assert.deepEqual([Number(queued.n), Number(queued.keys), BigInt(queued.total)], [2_000, 2_000, expected]);
 });
