@@ -323,3 +323,16 @@ test('a large import queues one delivery per new invoice in one go', async () =>
   const expected = Array.from({ length: 2_000 }, (_, i) => BigInt((i % 97) + 1) * 100n + 50n).reduce((a, b) => a + b, 0n);
   assert.deepEqual([Number(queued.n), Number(queued.keys), BigInt(queued.total)], [2_000, 2_000, expected]);
 });
+
+test('a new invoice sent today does not push back the reminder due today for the same debtor', async () => {
+  let org = await makeOrg(tdb.db);
+  org = await configure(org, { invoice_delivery: true });
+  const row = (n: string, issue: string, due: string) => `${n},K-DAILY,Dagelijks B.V.,business,ap@dagelijks.nl,Dorpsstraat 1,1234 AB,Amsterdam,NL,${issue},${due},100.00`;
+  const head = 'invoice_number,debtor_number,debtor_name,debtor_type,email,address,postal_code,city,country,issue_date,due_date,amount';
+  await importInvoiceFile(tdb.db, org, { fileName: 'a.csv', content: csv([head, row('D-1', '2026-01-05', '2026-02-04')]), today: '2026-01-05' });
+  await importInvoiceFile(tdb.db, org, { fileName: 'b.csv', content: csv([head, row('D-2', '2026-02-09', '2026-03-11')]), today: '2026-02-09' });
+  const run = await runFollowup(tdb.db, org, { date: '2026-02-09' });
+  assert.deepEqual(run.messages.map((m) => [m.template, m.invoices]), [['reminder_1', ['D-1']]]);
+  const today = await inOrg(tdb.db, org.org_id, (trx) => trx.selectFrom('outbox_message').select('template').where('scheduled_for', '=', '2026-02-09').orderBy('template').execute());
+  assert.deepEqual(today.map((m) => m.template), ['invoice_delivery', 'reminder_1']);
+});
