@@ -24,7 +24,7 @@ export interface OrganisationTable {
   branding: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: Timestamp;
   allocation_rule: Generated<AllocationRule>;
-  /** SMTP URL, sender, reply-to, DKIM and channel costs (minor units): see src/modules/messaging. */
+  /** SMTP URL, sender (from), reply_to, dkim, invoice_delivery and channel costs (minor units): see src/modules/messaging and README. */
   messaging: ColumnType<Record<string, unknown>, string | undefined, string>;
   /** numeric(4,3): arrives as a string. */
   match_threshold: ColumnType<string, string | undefined, string>;
