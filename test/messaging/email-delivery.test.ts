@@ -336,3 +336,15 @@ test('a new invoice sent today does not push back the reminder due today for the
   const today = await inOrg(tdb.db, org.org_id, (trx) => trx.selectFrom('outbox_message').select('template').where('scheduled_for', '=', '2026-02-09').orderBy('template').execute());
   assert.deepEqual(today.map((m) => m.template), ['invoice_delivery', 'reminder_1']);
 });
+
+test('stored documents are append-only for the application and invisible to other organisations', async () => {
+  let org = await makeOrg(tdb.db);
+  org = await configure(org, { invoice_delivery: true });
+  await importInvoiceFile(tdb.db, org, { fileName: 'a.csv', content: INVOICE_CSV('F-RO', 'K-RO'), today: '2026-01-05' });
+  await dispatch(org);
+  const count = (o: Organisation) => inOrg(tdb.db, o.org_id, async (trx) => (await trx.selectFrom('message_attachment').select('message_id').execute()).length);
+  assert.equal(await count(org), 1);
+  await assert.rejects(inOrg(tdb.db, org.org_id, (trx) => trx.updateTable('message_attachment').set({ content: Buffer.from('forged') }).execute()), /permission denied/);
+  await assert.rejects(inOrg(tdb.db, org.org_id, (trx) => trx.deleteFrom('message_attachment').execute()), /permission denied/);
+  assert.equal(await count(await makeOrg(tdb.db)), 0);
+});
