@@ -19,6 +19,7 @@ import { runFollowup, type RunResult } from '../modules/followup/daily-run.ts';
 import { dispatchOutbox } from '../modules/messaging/dispatch.ts';
 import { transportsFor } from '../modules/messaging/transports-config.ts';
 import { bundleLetters } from '../modules/messaging/letter-bundle.ts';
+import { importBounceMailbox, type MailboxImportResult } from '../modules/messaging/bounce-import.ts';
 
 export interface Io {
   out(text: string): void;
@@ -56,6 +57,7 @@ Commands:
   letters bundle [--date D] [--out FILE]     own printing (ARFLOW_LETTERS=bundle): the letters sent on day D as one
                                              PDF for duplex printing; each letter in one bundle only (default file
                                              letters-D.pdf, then letters-D-2.pdf …)
+  bounces import FILE...                     delivery status notifications and abuse reports (.eml or mbox)
   law costs --country NL|BE --principal AMOUNT [--consumer] [--vat-rate 21]
   law interest --country NL|BE --kind commercial|statutory --principal AMOUNT --from D --to D
   openapi                                    print the OpenAPI document
@@ -271,6 +273,29 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
         items: r.letters.map((l) => ({ message_id: l.messageId, debtor_number: l.debtorNumber, pages: l.pages, first_page: l.firstPage, registered: l.registered })),
         pending_other_days: r.pendingOtherDays,
       }, lines.join('\n'));
+      return 0;
+    }
+    case 'bounces': {
+      if (sub !== 'import') throw new UsageError('Use "arflow bounces import FILE...".');
+      checkKnown(args, [], 'bounces import');
+      if (rest.length === 0) throw new UsageError('Name the files: arflow bounces import FILE... (.eml files or an mbox).');
+      const org = await resolveOrganisation(ctx.handle.db, ctx.orgSlug);
+      const results: MailboxImportResult[] = [];
+      for (const file of rest) {
+        const content = readInputFile(ctx.cwd, file);
+        const found = await inOrg(ctx.handle.db, org.org_id, (trx) => importBounceMailbox(trx, org, file, content));
+        if (found.length === 0) throw new AppError('invalid_file', `${file} holds no e-mail message.`);
+        results.push(...found);
+      }
+      const outcomes = results.flatMap((r) => r.outcomes);
+      const count = (k: string) => outcomes.filter((o) => o.outcome === k).length;
+      const lines = [
+        ...results.flatMap((r) => (r.skipped !== null
+          ? [`  ${r.source} message ${r.number} (line ${r.line}): skipped, ${r.skipped}`]
+          : r.outcomes.map((o) => `  ${r.source} message ${r.number} (line ${r.line}): ${o.outcome.replace('_', ' ')} ${o.email ?? '?'}${o.messageId ? ` (${o.messageId})` : ''}: ${o.detail}`))),
+        `${results.length} message${results.length === 1 ? '' : 's'} read: ${count('hard_bounce')} hard bounces, ${count('soft_bounce')} soft bounces, ${count('delivered')} delivered, ${count('complaint')} complaints, ${count('unmatched')} not ours, ${count('already_recorded')} already recorded, ${results.filter((r) => r.skipped !== null).length} skipped.`,
+      ];
+      emit(ctx, results.map((r) => ({ file: r.source, message: r.number, line: r.line, skipped: r.skipped, outcomes: r.outcomes.map((o) => ({ outcome: o.outcome, message_id: o.messageId, email: o.email, detail: o.detail })) })), lines.join('\n'));
       return 0;
     }
     case 'export': {

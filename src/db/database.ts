@@ -11,6 +11,7 @@ import * as followupIndexes from './migrations/2026-11-22-0004-followup-indexes.
 import * as outboxDispatch from './migrations/2026-11-22-0005-outbox-dispatch.ts';
 import * as smsVoice from './migrations/2026-11-22-0006-sms-voice.ts';
 import * as letters from './migrations/2026-11-22-0007-letters.ts';
+import * as emailDelivery from './migrations/2026-11-22-0008-email-delivery.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0005-outbox-dispatch': outboxDispatch,
   '2026-11-22-0006-sms-voice': smsVoice,
   '2026-11-22-0007-letters': letters,
+  '2026-11-22-0008-email-delivery': emailDelivery,
 };
 
 const INT8_OID = 20;

@@ -24,7 +24,7 @@ export interface OrganisationTable {
   branding: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: Timestamp;
   allocation_rule: Generated<AllocationRule>;
-  /** SMTP URL, sender, reply-to, DKIM and channel costs (minor units): see src/modules/messaging. */
+  /** SMTP URL, sender (from), reply_to, dkim, invoice_delivery and channel costs (minor units): see src/modules/messaging and README. */
   messaging: ColumnType<Record<string, unknown>, string | undefined, string>;
   /** numeric(4,3): arrives as a string. */
   match_threshold: ColumnType<string, string | undefined, string>;
@@ -85,6 +85,8 @@ export interface DebtorTable {
   requires_po: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** How the debtor asked to receive invoices; null: the cheapest channel that reaches them. */
+  invoice_channel: ColumnType<'email' | 'letter' | null, 'email' | 'letter' | null | undefined, 'email' | 'letter' | null>;
 }
 
 export type ContactPurpose = 'invoice' | 'dunning' | 'general';
@@ -434,6 +436,22 @@ export interface MessageDocumentTable {
   created_at: Timestamp;
 }
 
+/** A document a message carried (invoice PDF, statement), exactly as sent; append-only. */
+export interface MessageAttachmentTable {
+  org_id: string;
+  message_id: string;
+  position: number;
+  kind: 'invoice' | 'statement';
+  invoice_id: string | null;
+  /** rendered: made by ArFlow at render time; original: the PDF the ERP embedded in its UBL. */
+  source: 'rendered' | 'original';
+  filename: string;
+  content_type: string;
+  content: Buffer;
+  sha256: string;
+  created_at: Timestamp;
+}
+
 export interface PaymentPromiseTable {
   org_id: string;
   promise_id: string;
@@ -488,6 +506,7 @@ export interface Database {
   outbox_message: OutboxMessageTable;
   message_event: MessageEventTable;
   message_document: MessageDocumentTable;
+  message_attachment: MessageAttachmentTable;
   payment_promise: PaymentPromiseTable;
   dispute: DisputeTable;
 }

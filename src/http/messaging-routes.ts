@@ -11,6 +11,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { storedLetter } from '../modules/messaging/letter-dispatch.ts';
 import { applyPingenWebhook, verifyPingenSignature } from '../modules/messaging/letter-webhooks.ts';
 import { pingenWebhookSecret } from '../modules/messaging/transports-config.ts';
+import { importBounceMailbox } from '../modules/messaging/bounce-import.ts';
+import { attachmentsOf } from '../modules/messaging/attachments.ts';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const page = (title: string, body: string) =>
@@ -22,6 +24,19 @@ const Message = Type.Object(
     id: Type.String(), debtor_id: Type.String(), kind: Type.String(), template: Type.String(), language: Type.String(), channels: Type.Array(Type.String()),
     channel: S.Nullable(Type.String()), recipient: S.Nullable(Type.String()), status: Type.String(), amount: S.Amount, cost: S.Amount, scheduled_for: S.BusinessDate,
     sent_at: S.Nullable(Type.String()), possible_duplicate: Type.Boolean(), last_error: S.Nullable(Type.String()), subject: S.Nullable(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+const Attachment = Type.Object(
+  { position: Type.Integer(), kind: Type.String(), source: Type.String(), filename: Type.String(), content_type: Type.String(), size: Type.Integer(), sha256: Type.String() },
+  { additionalProperties: false },
+);
+
+const BounceOutcome = Type.Object(
+  {
+    outcome: Type.Union([Type.Literal('hard_bounce'), Type.Literal('soft_bounce'), Type.Literal('delivered'), Type.Literal('complaint'), Type.Literal('unmatched'), Type.Literal('already_recorded')]),
+    message_id: S.Nullable(Type.String()), email: S.Nullable(Type.String()), detail: Type.String(),
   },
   { additionalProperties: false },
 );
@@ -52,15 +67,16 @@ export function registerMessagingRoutes(app: App, ctx: RouteContext): void {
 
   app.get(
     '/api/outbox/:id',
-    { schema: { tags: ['messaging'], description: 'A message with the exact content that was sent and its history.', params: Type.Object({ id: Type.String() }), response: { 200: Type.Object({ id: Type.String(), status: Type.String(), subject: S.Nullable(Type.String()), body_text: S.Nullable(Type.String()), body_html: S.Nullable(Type.String()), message_id_header: S.Nullable(Type.String()), document: S.Nullable(Type.Object({ kind: Type.String(), sha256: Type.String(), pages: Type.Integer(), url: Type.String() }, { description: 'The stored document (a letter’s PDF) as sent.' })), events: Type.Array(Type.Object({ status: Type.String(), detail: S.Nullable(Type.String()), at: Type.String() })) }), ...problems } } },
+    { schema: { tags: ['messaging'], description: 'A message with the exact content that was sent and its history.', params: Type.Object({ id: Type.String() }), response: { 200: Type.Object({ id: Type.String(), status: Type.String(), subject: S.Nullable(Type.String()), body_text: S.Nullable(Type.String()), body_html: S.Nullable(Type.String()), message_id_header: S.Nullable(Type.String()), attachments: Type.Array(Attachment), document: S.Nullable(Type.Object({ kind: Type.String(), sha256: Type.String(), pages: Type.Integer(), url: Type.String() }, { description: 'The stored document (a letter’s PDF) as sent.' })), events: Type.Array(Type.Object({ status: Type.String(), detail: S.Nullable(Type.String()), at: Type.String() })) }), ...problems } } },
     async (request) =>
       scoped(request, 'viewer', async (trx) => {
         const m = await trx.selectFrom('outbox_message').selectAll().where('message_id', '=', request.params.id).executeTakeFirst();
         if (!m) throw new AppError('not_found', `No message ${request.params.id}.`);
         const events = await trx.selectFrom('message_event').select(['status', 'detail', 'occurred_at']).where('message_id', '=', m.message_id).orderBy('event_id').execute();
+        const attachments = (await attachmentsOf(trx, m.message_id)).map((a) => ({ position: a.position, kind: a.kind, source: a.source, filename: a.filename, content_type: a.contentType, size: a.content.length, sha256: a.sha256 }));
         const doc = await trx.selectFrom('message_document').select(['kind', 'sha256', 'pages']).where('message_id', '=', m.message_id).executeTakeFirst();
         const document = doc ? { kind: doc.kind, sha256: doc.sha256, pages: doc.pages, url: `/api/messages/${m.message_id}/document` } : null;
-        return { id: m.message_id, status: m.status, subject: m.subject, body_text: m.body_text, body_html: m.body_html, message_id_header: m.message_id_header, document, events: events.map((e) => ({ status: e.status, detail: e.detail, at: e.occurred_at.toISOString() })) };
+        return { id: m.message_id, status: m.status, subject: m.subject, body_text: m.body_text, body_html: m.body_html, message_id_header: m.message_id_header, attachments, document, events: events.map((e) => ({ status: e.status, detail: e.detail, at: e.occurred_at.toISOString() })) };
       }),
   );
 
@@ -126,6 +142,40 @@ export function registerMessagingRoutes(app: App, ctx: RouteContext): void {
     );
     done();
   });
+
+  app.get(
+    '/api/outbox/:id/attachments/:position',
+    {
+      schema: {
+        tags: ['messaging'], description: 'A document the message carried, exactly the bytes that were sent.',
+        params: Type.Object({ id: Type.String(), position: Type.Integer({ minimum: 0 }) }),
+        response: { 200: { description: 'The stored document', content: { 'application/pdf': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } } }, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const found = await scoped(request, 'viewer', async (trx) => (await attachmentsOf(trx, request.params.id)).find((a) => a.position === request.params.position));
+      if (!found) throw new AppError('not_found', `Message ${request.params.id} has no attachment ${request.params.position}.`);
+      return reply.type(found.contentType).header('content-disposition', `attachment; filename="${found.filename.replace(/["\\]/g, '_')}"`).send(found.content);
+    },
+  );
+
+  app.addContentTypeParser('message/rfc822', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.post(
+    '/api/messaging/dsn',
+    {
+      schema: {
+        tags: ['messaging'],
+        description: 'A bounce (RFC 3464 delivery status notification) or complaint (RFC 5965 abuse report) as the raw message body (Content-Type message/rfc822 or text/plain; an mbox works too). Hard bounces mark the address bad and the message bounced; soft bounces are recorded; reports about messages that are not ours change nothing.',
+        response: { 200: Type.Object({ messages: Type.Array(Type.Object({ number: Type.Integer(), skipped: S.Nullable(Type.String()), outcomes: Type.Array(BounceOutcome) })) }), ...problems },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      if (!Buffer.isBuffer(body) || body.length === 0) throw new AppError('bad_request', 'Send the report as the raw request body with Content-Type message/rfc822.');
+      const results = await scoped(request, 'controller', (trx, org) => importBounceMailbox(trx, org, 'request body', body));
+      return { messages: results.map((r) => ({ number: r.number, skipped: r.skipped, outcomes: r.outcomes.map((o) => ({ outcome: o.outcome, message_id: o.messageId, email: o.email, detail: o.detail })) })) };
+    },
+  );
 
   app.get(
     '/api/debtors/:ref/preview',

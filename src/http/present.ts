@@ -46,7 +46,7 @@ export function presentDebtor(d: DebtorRow, currency: string) {
     id: d.debtor_id, number: d.number, name: d.name, kind: d.kind, language: d.language, country: d.country, address_line: d.address_line,
     postal_code: d.postal_code, city: d.city, vat_number: d.vat_number, coc_number: d.coc_number, segment: d.segment,
     account_manager_user_id: d.account_manager_user_id, tags: d.tags, credit_limit: d.credit_limit === null ? null : formatAmount(d.credit_limit, currency),
-    payment_terms_days: d.payment_terms_days, requires_po: d.requires_po, currency,
+    payment_terms_days: d.payment_terms_days, requires_po: d.requires_po, invoice_channel: d.invoice_channel, currency,
     open_total: formatAmount(d.open_total, currency), overdue_total: formatAmount(d.overdue_total, currency),
     open_invoices: Number(d.open_invoices), check_status: d.check_status,
   };

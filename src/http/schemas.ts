@@ -58,6 +58,7 @@ export const DebtorSummary = Type.Object(
     credit_limit: Nullable(Amount),
     payment_terms_days: Nullable(Type.Integer()),
     requires_po: Type.Boolean(),
+    invoice_channel: Nullable(Type.Union([Type.Literal('email'), Type.Literal('letter')], { description: 'How the debtor asked to receive invoices; null: the cheapest channel that reaches them.' })),
     currency: Type.String(),
     open_total: Amount,
     overdue_total: Amount,

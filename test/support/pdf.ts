@@ -12,6 +12,7 @@ import { PNG } from 'pngjs';
 const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default;
 
 export const hasPoppler = spawnSync('pdftoppm', ['-v']).status === 0;
+export const hasPdftotext = spawnSync('pdftotext', ['-v']).status === 0;
 
 /** Page `page` (1-based) of the PDF as a PNG at `dpi`. */
 export function renderPage(pdf: Uint8Array, dpi: number, page = 1): PNG {
@@ -25,12 +26,12 @@ export function renderPage(pdf: Uint8Array, dpi: number, page = 1): PNG {
   }
 }
 
-/** The text poppler finds on the pages. */
-export function pdfText(pdf: Uint8Array): string {
-  const dir = mkdtempSync(join(tmpdir(), 'arflow-letter-'));
+/** The text poppler finds on the pages (`-layout` unless asked otherwise; no-break spaces as spaces). */
+export function pdfText(pdf: Uint8Array, options: { layout?: boolean } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'arflow-pdf-'));
   try {
-    writeFileSync(join(dir, 'l.pdf'), pdf);
-    return execFileSync('pdftotext', ['-layout', join(dir, 'l.pdf'), '-'], { encoding: 'utf8' });
+    writeFileSync(join(dir, 'd.pdf'), pdf);
+    return execFileSync('pdftotext', [...(options.layout === false ? [] : ['-layout']), '-enc', 'UTF-8', join(dir, 'd.pdf'), '-'], { encoding: 'utf8' }).replace(/\u00a0/g, ' ');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

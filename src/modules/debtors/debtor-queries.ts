@@ -14,7 +14,7 @@ export type DebtorRow = Omit<Debtor, 'org_id' | 'created_at' | 'updated_at'> & {
 function selectDebtors(today: string, currency: string) {
   return sql`
     SELECT d.debtor_id, d.number, d.name, d.kind, d.language, d.country, d.address_line, d.postal_code, d.city, d.vat_number, d.coc_number,
-      d.segment, d.account_manager_user_id, d.tags, d.credit_limit, d.payment_terms_days, d.requires_po,
+      d.segment, d.account_manager_user_id, d.tags, d.credit_limit, d.payment_terms_days, d.requires_po, d.invoice_channel,
       coalesce(t.open_total, 0)::int8 AS open_total, coalesce(t.overdue_total, 0)::int8 AS overdue_total,
       coalesce(t.open_invoices, 0)::int4 AS open_invoices, c.status AS check_status
     FROM debtor d

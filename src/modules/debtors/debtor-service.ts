@@ -19,6 +19,7 @@ export interface DebtorPatch {
   payment_terms_days?: number | null | undefined;
   requires_po?: boolean | undefined;
   account_manager_user_id?: string | null | undefined;
+  invoice_channel?: 'email' | 'letter' | null | undefined;
 }
 
 async function findDebtorId(trx: Trx, ref: string): Promise<string> {

@@ -269,8 +269,9 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   const events: Row[] = [];
 
   // One message a day per debtor: the highest step wins, deferring the other invoices' messages.
+  // NOTE: an invoice sent today does not count: a debtor who gets invoices every day would otherwise never be reminded.
   const alreadyToday = new Set(
-    (await trx.selectFrom('outbox_message').select('debtor_id').where('scheduled_for', '=', date).execute()).map((r) => r.debtor_id),
+    (await trx.selectFrom('outbox_message').select('debtor_id').where('scheduled_for', '=', date).where('kind', '<>', 'invoice_delivery').execute()).map((r) => r.debtor_id),
   );
   const messageRows = chosen.filter((r) => ['message', 'formal_notice'].includes(stepOf(r).type));
   const byDebtor = groupBy(messageRows, (r) => r.debtor_id);

@@ -12,6 +12,7 @@ import { parseUblInvoice } from '../../formats/ubl.ts';
 import { InvalidFileError, type InvoiceInput, type ParsedInvoiceFile, type RowError } from '../../formats/invoice-input.ts';
 import { AppError } from '../../errors.ts';
 import { runDebtorChecks } from '../checks/check-service.ts';
+import { queueInvoiceDelivery } from '../messaging/invoice-delivery.ts';
 
 export interface ImportIssue extends RowError {
   file: string;
@@ -208,6 +209,8 @@ export async function importParsedInvoices(
       summary.updated = inv.updated;
       summary.unchanged = (await countStaged(trx)) - inv.created - inv.updated;
       summary.warnings.push(...inv.warnings.map((w) => ({ file: fileName, invoiceNumber: w.number, line: w.line, column: w.column, reason: w.reason })));
+      // Invoice delivery (when the organisation has it on): new invoices queued in the outbox, in this transaction.
+      await queueInvoiceDelivery(trx, org, inv.createdIds, today);
 
       if (summary.created === 0 && summary.updated === 0 && summary.debtorsCreated === 0 && summary.debtorsUpdated === 0) {
         throw new NothingChanged();
@@ -324,7 +327,7 @@ const INVOICE_FIELDS = ['issue_date', 'due_date', 'vat_amount', 'po_number', 'pr
 
 async function applyInvoices(
   trx: Trx, orgId: string, batchId: string, actor: string, today: string, originalDocument: string | null, format: 'csv' | 'ubl' | 'api',
-): Promise<{ created: number; updated: number; debtorIds: string[]; warnings: { line: number; number: string; column: string; reason: string }[] }> {
+): Promise<{ created: number; createdIds: string[]; updated: number; debtorIds: string[]; warnings: { line: number; number: string; column: string; reason: string }[] }> {
   // New invoices and their 'issued' entries (and what the document says was prepaid).
   const created = await sql<{ invoice_id: string; debtor_id: string }>`
     WITH ins AS (
@@ -419,6 +422,7 @@ async function applyInvoices(
 
   return {
     created: created.rows.length,
+    createdIds: created.rows.map((r) => r.invoice_id),
     updated: updated.rows.length,
     debtorIds: [...new Set([...created.rows, ...updated.rows].map((r) => r.debtor_id))],
     warnings: unlinked.rows.map((u) => ({

@@ -7,7 +7,9 @@ import { checkPostalAddress, validateEmail } from '../../core/contact.ts';
 import { DEFAULT_SEND_CONCURRENCY, isPermanent, type Transports } from './transport.ts';
 import { prepareSms, recipientPhone, recordSmsSegments, reportUrl, smsUnitCost } from './phone-messages.ts';
 import { letterForMessage, storeLetterDocument } from './letter-dispatch.ts';
-import { renderMessage, type RenderInput } from './render.ts';
+import { renderMessage, type Language, type RenderInput } from './render.ts';
+import { attachmentsForSending, storeAttachments } from './attachments.ts';
+import { emailIdentity } from './email-settings.ts';
 
 // The outbox dispatcher. A message is rendered once and its exact content stored; then it is marked
 // `sending` under a lease, sent with a fixed Message-ID, and marked `sent`. A dispatcher that dies
@@ -148,7 +150,9 @@ function channelCosts(org: Organisation): Record<Channel, bigint> {
 function chooseChannel(
   org: Organisation, costs: Record<Channel, bigint>, m: Claimed, contacts: ContactRow[], debtor: DebtorAddress, suppressed: Set<string>,
 ): { channel: Channel; recipient: string; cost: bigint } | { reason: string } {
-  const ordered = [...contacts].sort((a, b) => (a.purpose === 'dunning' ? -1 : b.purpose === 'dunning' ? 1 : 0));
+  // NOTE: invoices go to the invoice contact, everything else to the dunning contact, when there is one.
+  const preferred = m.template === 'invoice_delivery' ? 'invoice' : 'dunning';
+  const ordered = [...contacts].sort((a, b) => (a.purpose === preferred ? -1 : b.purpose === preferred ? 1 : 0));
   const options: { channel: Channel; recipient: string; cost: bigint; order: number }[] = [];
   m.channels.forEach((c, order) => {
     if (c === 'email') {
@@ -158,7 +162,7 @@ function chooseChannel(
       const phone = ordered.map((x) => x.phone).find((p) => p && /^\+\d{8,15}$/.test(p));
       if (phone) options.push({ channel: c, recipient: phone, cost: costs[c], order });
     } else if (c === 'letter') {
-      const dunning = ordered.find((x) => x.purpose === 'dunning' && x.address_line);
+      const dunning = ordered.find((x) => x.purpose === preferred && x.address_line);
       const postal = dunning ?? debtor;
       if (checkPostalAddress({ addressLine: postal.address_line, postalCode: postal.postal_code, city: postal.city, country: postal.country ?? org.country }).ok) {
         options.push({ channel: 'letter', recipient: [postal.address_line, `${postal.postal_code ?? ''} ${postal.city ?? ''}`.trim(), postal.country].filter(Boolean).join(', '), cost: costs.letter, order });
@@ -210,11 +214,10 @@ async function sendVia(db: Db, org: Organisation, options: Transports, m: Claime
   const statusCallbackUrl = `${ctx.publicUrl}/api/webhooks/${channel}/${org.org_id}`;
   const senderName = typeof org.messaging.sms_sender === 'string' ? org.messaging.sms_sender : undefined;
   if (channel === 'email' && options.email) {
-    const from = typeof org.messaging.from === 'string' ? org.messaging.from : `${org.legal_name} <noreply@${ctx.domain}>`;
-    const replyTo = typeof org.messaging.reply_to === 'string' ? org.messaging.reply_to : undefined;
+    const { from, replyTo, dkim } = emailIdentity(org, ctx.domain);
     return options.email.send({
       messageId: m.message_id_header!, from, to: m.recipient!, replyTo, subject: m.subject!, html: m.body_html!, text: m.body_text!,
-      headers: { 'X-ArFlow-Message': m.message_id },
+      headers: { 'X-ArFlow-Message': m.message_id }, attachments: await attachmentsForSending(db, org.org_id, m.message_id), dkim,
     });
   }
   if (channel === 'sms' && options.sms) {
@@ -337,6 +340,7 @@ async function claimBatch(db: Db, ctx: Context, size: number): Promise<ClaimedBa
     const costs = channelCosts(org);
     const updates: LeaseUpdate[] = [];
     const events: NewEvent[] = [];
+    const languages = new Map<string, Language>();
     for (const m of rows) {
       const resend = m.status === 'sending';
       const base: Omit<LeaseUpdate, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError'> = {
@@ -363,6 +367,7 @@ async function claimBatch(db: Db, ctx: Context, size: number): Promise<ClaimedBa
           if (!debtor) throw new Error(`debtor ${m.debtor_id} not found`);
           const input = renderInputFrom(org, m, m.channel as Channel, debtor, m.invoice_ids.flatMap((id) => invoicesOf.get(id) ?? []), ctx.publicUrl, ctx.secret);
           const rendered = await renderMessage(input);
+          languages.set(m.message_id, rendered.language);
           m.subject = rendered.subject;
           m.body_html = rendered.html;
           m.body_text = rendered.text;
@@ -416,8 +421,13 @@ async function claimBatch(db: Db, ctx: Context, size: number): Promise<ClaimedBa
         last_error, possible_duplicate)
       WHERE o.org_id = ${org.org_id} AND o.message_id = v.message_id`.execute(trx);
     await insertEvents(trx, org.org_id, events);
-    // NOTE: after the batch's update: a letter's stored PDF sets its cost (registered mail costs more).
-    for (const u of updates) if (u.rendered && u.m.channel === 'letter') await storeLetterDocument(trx, org, u.m);
+    // NOTE: after the batch's update: the documents of what was rendered (attachments, a letter's PDF)
+    // are stored with it, in the same transaction; a letter's PDF sets its cost (registered mail costs more).
+    for (const u of updates) {
+      if (!u.rendered) continue;
+      await storeAttachments(trx, org, u.m, languages.get(u.messageId) ?? 'nl');
+      if (u.m.channel === 'letter') await storeLetterDocument(trx, org, u.m);
+    }
     return batch;
   });
 }

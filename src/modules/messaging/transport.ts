@@ -25,6 +25,8 @@ export interface OutgoingEmail {
   text: string;
   headers?: Record<string, string>;
   attachments?: { filename: string; content: Buffer | Uint8Array; contentType: string }[];
+  /** Sign the message for the organisation's domain (RFC 6376). */
+  dkim?: { domainName: string; keySelector: string; privateKey: string } | undefined;
 }
 
 export interface EmailTransport {
@@ -100,6 +102,7 @@ export function smtpTransport(url: string): EmailTransport {
       const info = await transporter.sendMail({
         messageId: email.messageId, from: email.from, to: email.to, replyTo: email.replyTo, subject: email.subject, html: email.html, text: email.text,
         headers: email.headers, attachments: email.attachments?.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: a.contentType })),
+        ...(email.dkim ? { dkim: email.dkim } : {}),
       });
       return { providerId: String(info.response ?? info.messageId) };
     },

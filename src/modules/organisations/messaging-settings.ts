@@ -4,6 +4,7 @@ import { newId } from '../../core/ids.ts';
 import { validateEmail } from '../../core/contact.ts';
 import { AppError } from '../../errors.ts';
 import { getOrganisation } from './organisation-service.ts';
+import { dkimFromSettings } from '../messaging/email-settings.ts';
 
 // An organisation's messaging settings (organisation.messaging, jsonb): sender, reply-to, SMTP,
 // costs per channel, and a test mode. Secrets are written, never read back: a read shows them masked.
@@ -30,6 +31,10 @@ export interface MessagingSettings {
   twilio_auth_token?: string | null;
   twilio_from?: string | null;
   twilio_base_url?: string | null;
+  /** DKIM signing of every e-mail (see src/modules/messaging/email-settings.ts). */
+  dkim?: { domain: string; selector: string; privateKey: string } | null;
+  /** Send each newly imported invoice (off by default: most ERPs send their own). */
+  invoice_delivery?: boolean | null;
   /** Letters: through Pingen (print and mail) or a daily bundle for own printing; see letter-transports.ts. */
   letters?: 'pingen' | 'bundle' | null;
   pingen_client_id?: string | null;
@@ -51,6 +56,7 @@ function mailbox(value: string): string | null {
 }
 
 export function maskSecret(key: string, value: unknown): unknown {
+  if (key === 'dkim' && typeof value === 'object' && value !== null) return { ...value, privateKey: '***' };
   if (typeof value !== 'string' || !SECRET_KEYS.has(key)) return value;
   if (key.endsWith('_url')) return value.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return '***';
@@ -81,6 +87,13 @@ function check(patch: MessagingSettings): void {
       bad('smtp_url', 'not a URL (use smtp://user:password@host:587 or smtps://…).');
     }
     if (url && url.protocol !== 'smtp:' && url.protocol !== 'smtps:') bad('smtp_url', `the scheme must be smtp: or smtps:, not ${url.protocol}`);
+  }
+  if (patch.dkim) {
+    try {
+      dkimFromSettings(patch.dkim);
+    } catch (e) {
+      bad('dkim', e instanceof Error ? e.message : String(e));
+    }
   }
   for (const [k, v] of Object.entries(patch.costs ?? {})) {
     if (!(COST_KEYS as readonly string[]).includes(k)) bad(`costs.${k}`, `unknown channel (one of ${COST_KEYS.join(', ')}).`);
