@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App, RouteContext } from './cashapp-routes.ts';
 import * as S from './schemas.ts';
-import { loadSegments, saveWorkflow, ensureDefaultSegments } from '../modules/followup/segments.ts';
+import { loadSegments, saveSegment, saveWorkflow, ensureDefaultSegments } from '../modules/followup/segments.ts';
 import { forecastFollowup, runFollowup } from '../modules/followup/daily-run.ts';
 import { completeTask, listTasks, openDisputes, resolveDispute, TASK_OUTCOMES } from '../modules/followup/task-service.ts';
 import { presentRun } from '../cli/commands.ts';
@@ -35,8 +35,30 @@ export const Step = Type.Object(
   { additionalProperties: false },
 );
 
+const Rules = Type.Object(
+  {
+    kind: Type.Optional(lit(['business', 'consumer'])),
+    countries: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }))),
+    languages: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z]{2}$' }))),
+    tagsAny: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    minOpenAmount: Type.Optional(S.Amount),
+    paymentBehaviour: Type.Optional(Type.Object(
+      {
+        months: Type.Optional(Type.Integer({ minimum: 1, maximum: 36, description: 'Window before the run date (default 12)' })),
+        minInvoicesPaid: Type.Optional(Type.Integer({ minimum: 1, description: 'Paid invoices in the window needed to judge (default 1)' })),
+        minAvgDaysLate: Type.Optional(Type.Number({ minimum: 0 })),
+        maxAvgDaysLate: Type.Optional(Type.Number({ minimum: 0 })),
+        minSharePaidLate: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Percent of the paid invoices paid after the due date' })),
+        maxSharePaidLate: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+      },
+      { additionalProperties: false, description: 'How the debtor paid the invoices it paid in the window: an invoice is paid on the booking date of the entry that brought its open amount to zero.' },
+    )),
+  },
+  { additionalProperties: false, description: 'All given criteria must hold; the first segment (by position) whose rules hold wins, after a debtor’s manual segment.' },
+);
+
 const Segment = Type.Object(
-  { id: Type.String(), code: Type.String(), name: Type.String(), position: Type.Integer(), rules: Type.Unknown(), excluded: Type.Boolean(), tone: Type.String(), workflow_version: S.Nullable(Type.Integer()), steps: Type.Array(Step) },
+  { id: Type.String(), code: Type.String(), name: Type.String(), position: Type.Integer(), rules: Rules, excluded: Type.Boolean(), tone: Type.String(), workflow_version: S.Nullable(Type.Integer()), steps: Type.Array(Step) },
   { additionalProperties: false },
 );
 
@@ -68,6 +90,29 @@ export function registerFollowupRoutes(app: App, ctx: RouteContext): void {
       await ensureDefaultSegments(trx, org.org_id);
       return (await loadSegments(trx)).map((s) => ({ id: s.segmentId, code: s.code, name: s.name, position: s.position, rules: s.rules, excluded: s.excluded, tone: s.tone, workflow_version: s.version, steps: s.steps }));
     }),
+  );
+
+  app.put(
+    '/api/segments/:code',
+    {
+      schema: {
+        tags: ['follow-up'],
+        description: 'Create a segment (with its first workflow, `steps`) or change its name, position, rules, exclusion or tone.',
+        params: Type.Object({ code: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }) }),
+        body: Type.Object(
+          { name: Type.Optional(Type.String({ minLength: 1 })), position: Type.Optional(Type.Integer()), rules: Type.Optional(Rules), excluded: Type.Optional(Type.Boolean()), tone: Type.Optional(Type.String({ minLength: 1 })), steps: Type.Optional(Type.Array(Step)) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Segment, ...problems },
+      },
+    },
+    async (request) =>
+      scoped(request, 'admin', async (trx, org) => {
+        await ensureDefaultSegments(trx, org.org_id);
+        const { segmentId } = await saveSegment(trx, org.org_id, request.params.code, request.body, actor(request.principal), org.currency);
+        const s = (await loadSegments(trx)).find((x) => x.segmentId === segmentId)!;
+        return { id: s.segmentId, code: s.code, name: s.name, position: s.position, rules: s.rules, excluded: s.excluded, tone: s.tone, workflow_version: s.version, steps: s.steps };
+      }),
   );
 
   app.put(

@@ -68,3 +68,26 @@ test('dry run, forecast, run, tasks and outcomes through the API', async () => {
   const next = (await app.inject({ method: 'POST', url: '/api/followup/run', headers: h(viewer), payload: { dry_run: true, date: '2026-03-04' } })).json<{ invoices_considered: number }>();
   assert.equal(next.invoices_considered, 0, 'promised and disputed invoices wait');
 });
+
+test('segments through the API: a payment-behaviour segment created and changed, bad rules refused with the field named', async () => {
+  const created = await app.inject({
+    method: 'PUT', url: '/api/segments/late-payers', headers: h(admin),
+    payload: { name: 'Late payers', position: 45, rules: { kind: 'business', paymentBehaviour: { minAvgDaysLate: 15, minSharePaidLate: 50 } }, steps: [{ key: 'call', type: 'task', anchor: 'due_date', offsetDays: -3, task: { kind: 'call', assignee: 'credit_controller' } }] },
+  });
+  assert.equal(created.statusCode, 200, created.body);
+  assert.deepEqual(created.json<{ rules: unknown; workflow_version: number }>().rules, { kind: 'business', paymentBehaviour: { minAvgDaysLate: 15, minSharePaidLate: 50 } });
+  const changed = await app.inject({ method: 'PUT', url: '/api/segments/late-payers', headers: h(admin), payload: { rules: { paymentBehaviour: { months: 6, minAvgDaysLate: 20 } } } });
+  assert.equal(changed.statusCode, 200, changed.body);
+  assert.deepEqual(changed.json<{ name: string; position: number; workflow_version: number }>(), { ...changed.json<object>(), name: 'Late payers', position: 45, workflow_version: 1 });
+  const codes = (await app.inject({ method: 'GET', url: '/api/segments', headers: h(viewer) })).json<{ code: string }[]>().map((s) => s.code);
+  assert.deepEqual(codes, ['intercompany', 'key-accounts', 'consumers-nl', 'consumers-be', 'late-payers', 'business']);
+  const badSchema = await app.inject({ method: 'PUT', url: '/api/segments/late-payers', headers: h(admin), payload: { rules: { paymentBehaviour: { minSharePaidLate: 120 } } } });
+  assert.equal(badSchema.statusCode, 400);
+  assert.match(badSchema.body, /minSharePaidLate/);
+  const badRange = await app.inject({ method: 'PUT', url: '/api/segments/late-payers', headers: h(admin), payload: { rules: { paymentBehaviour: { minAvgDaysLate: 30, maxAvgDaysLate: 10 } } } });
+  assert.equal(badRange.statusCode, 400);
+  assert.match(badRange.json<{ detail: string }>().detail, /rules\.paymentBehaviour: minAvgDaysLate \(30\) is above maxAvgDaysLate \(10\)/);
+  assert.equal((await app.inject({ method: 'PUT', url: '/api/segments/late-payers', headers: h(viewer), payload: { name: 'x' } })).statusCode, 403);
+  const events = await inOrg(tdb.db, (await tdb.db.selectFrom('organisation').select('org_id').executeTakeFirstOrThrow()).org_id, (trx) => trx.selectFrom('event').select('type').where('subject_type', '=', 'segment').execute());
+  assert.deepEqual(events.map((e) => e.type).filter((t) => t.startsWith('segment.')).sort(), ['segment.created', 'segment.updated']);
+});

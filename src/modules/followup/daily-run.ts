@@ -8,7 +8,7 @@ import { parseAmount } from '../../core/money.ts';
 import { nextBusinessDay } from '../../core/holidays.ts';
 import { fourteenDayLetterDeadline, wikCollectionCosts } from '../../core/law/nl.ts';
 import { beConsumerDamages } from '../../core/law/be.ts';
-import { ensureDefaultSegments, loadSegments, segmentOfDebtorSql, type SegmentWithWorkflow } from './segments.ts';
+import { ensureDefaultSegments, loadSegments, paymentBehaviourJoinSql, segmentOfDebtorSql, type SegmentWithWorkflow } from './segments.ts';
 import { computeCharge } from './charges.ts';
 import type { WorkflowStep } from './workflow.ts';
 
@@ -171,6 +171,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     FROM debtor d
     LEFT JOIN (SELECT o.org_id, o.debtor_id, sum(o.open_amount) AS open_total FROM invoice o WHERE o.currency = ${org.currency} GROUP BY o.org_id, o.debtor_id) t
       ON t.org_id = d.org_id AND t.debtor_id = d.debtor_id
+    ${paymentBehaviourJoinSql(segments, org.currency, date)}
     CROSS JOIN LATERAL (SELECT ${segmentOfDebtorSql(segments, org.currency)} AS segment_id) seg
     WHERE seg.segment_id = ANY(${segments.filter((s) => !s.excluded).map((s) => s.segmentId)}::text[])
   `.execute(trx);

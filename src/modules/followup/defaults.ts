@@ -18,6 +18,23 @@ export interface SegmentRules {
   languages?: string[];
   tagsAny?: string[];
   minOpenAmount?: string;
+  paymentBehaviour?: PaymentBehaviourRule;
+}
+
+/**
+ * How the debtor paid its invoices paid in the last `months` (default 12) before the run date. An
+ * invoice is paid on the booking date of the entry that brought its open amount to zero; days late
+ * are the days from the due date to that date (0 when on time). A debtor without `minInvoicesPaid`
+ * (default 1) such invoices in the window does not match.
+ */
+export interface PaymentBehaviourRule {
+  months?: number;
+  minInvoicesPaid?: number;
+  minAvgDaysLate?: number;
+  maxAvgDaysLate?: number;
+  /** Share of the paid invoices paid after their due date, in percent (0–100). */
+  minSharePaidLate?: number;
+  maxSharePaidLate?: number;
 }
 
 const bd = { businessDays: true };
