@@ -8,6 +8,7 @@ import * as foundation from './migrations/2026-11-22-0001-foundation.ts';
 import * as cashApplication from './migrations/2026-11-22-0002-cash-application.ts';
 import * as followup from './migrations/2026-11-22-0003-followup.ts';
 import * as followupIndexes from './migrations/2026-11-22-0004-followup-indexes.ts';
+import * as followupRules from './migrations/2026-11-22-0009-followup-rules.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0002-cash-application': cashApplication,
   '2026-11-22-0003-followup': followup,
   '2026-11-22-0004-followup-indexes': followupIndexes,
+  '2026-11-22-0009-followup-rules': followupRules,
 };
 
 const INT8_OID = 20;

@@ -3,6 +3,7 @@ import type { App, RouteContext } from './cashapp-routes.ts';
 import * as S from './schemas.ts';
 import { loadSegments, saveSegment, saveWorkflow, ensureDefaultSegments } from '../modules/followup/segments.ts';
 import { forecastFollowup, runFollowup } from '../modules/followup/daily-run.ts';
+import { noSendDaysOf, setNoSendDays } from '../modules/followup/no-send-days.ts';
 import { completeTask, listTasks, openDisputes, resolveDispute, TASK_OUTCOMES } from '../modules/followup/task-service.ts';
 import { presentRun } from '../cli/commands.ts';
 import { getInvoice } from '../modules/invoices/invoice-queries.ts';
@@ -124,6 +125,33 @@ export function registerFollowupRoutes(app: App, ctx: RouteContext): void {
         const r = await saveWorkflow(trx, org.org_id, request.params.code, request.body.steps, actor(request.principal));
         return { workflow_id: r.workflowId, version: r.version };
       }),
+  );
+
+  const NoSendDays = Type.Object(
+    {
+      weekdays: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { description: 'ISO weekdays without sending: 1 = Monday … 7 = Sunday' }),
+      dates: Type.Array(S.BusinessDate, { maxItems: 1000, description: 'Dates without sending, e.g. the organisation’s own closing days' }),
+    },
+    { additionalProperties: false },
+  );
+
+  app.get(
+    '/api/followup/no-send-days',
+    { schema: { tags: ['follow-up'], description: 'Days on which the follow-up sends nothing.', response: { 200: NoSendDays, ...problems } } },
+    async (request) => scoped(request, 'viewer', (_trx, org) => Promise.resolve(noSendDaysOf(org))),
+  );
+
+  app.put(
+    '/api/followup/no-send-days',
+    {
+      schema: {
+        tags: ['follow-up'],
+        description: 'Set the days on which the follow-up sends nothing: a message or formal notice due on such a day goes out on the next business day that is not one. Tasks, charges and hand-overs keep their dates.',
+        body: NoSendDays,
+        response: { 200: NoSendDays, ...problems },
+      },
+    },
+    async (request) => scoped(request, 'admin', (trx, org) => setNoSendDays(trx, org, request.body, actor(request.principal))),
   );
 
   app.post(

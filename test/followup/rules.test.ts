@@ -6,7 +6,11 @@ import { inOrg } from '../../src/db/database.ts';
 import type { Organisation } from '../../src/db/schema.ts';
 import { importInvoiceFile } from '../../src/modules/invoices/invoice-import.ts';
 import { allocatePayment } from '../../src/modules/invoices/ledger-service.ts';
-import { runFollowup } from '../../src/modules/followup/daily-run.ts';
+import { addDays } from '../../src/core/dates.ts';
+import { nlStatutoryInterest, wikCollectionCosts } from '../../src/core/law/nl.ts';
+import { runFollowup, type RunResult } from '../../src/modules/followup/daily-run.ts';
+import { setNoSendDays } from '../../src/modules/followup/no-send-days.ts';
+import { getOrganisation } from '../../src/modules/organisations/organisation-service.ts';
 import { ensureDefaultSegments, saveSegment } from '../../src/modules/followup/segments.ts';
 
 // Segment rules and step conditions beyond the defaults: payment behaviour, closing days, mandates.
@@ -87,6 +91,61 @@ describe('segments by payment behaviour', () => {
       await assert.rejects(saveSegment(trx, org.org_id, 'x', { name: 'X', rules: { paymentBehaviour: { minAvgDaysLate: 30, maxAvgDaysLate: 10 } } }, 'test', 'EUR'), /minAvgDaysLate \(30\) is above maxAvgDaysLate \(10\)/);
       await assert.rejects(saveSegment(trx, org.org_id, 'x', { name: 'X', rules: { paymentBehaviour: {} } }, 'test', 'EUR'), /give at least one of/);
       await assert.rejects(saveSegment(trx, org.org_id, 'y', { rules: {} }, 'test', 'EUR'), /name: a new segment y needs a name/);
+    });
+  });
+});
+
+function describeRun(r: RunResult): [string, string][] {
+  return [
+    ...r.messages.map((m): [string, string] => [r.date, `message:${m.stepKey}:${[...m.invoices].sort().join('+')}`]),
+    ...r.tasks.map((t): [string, string] => [r.date, `task:${t.kind}:${t.invoices.join('+')}`]),
+    ...r.charges.map((c): [string, string] => [r.date, `charge:${c.invoiceNumber}:${c.costs}:${c.interest}`]),
+  ];
+}
+
+async function play(org: Organisation, from: string, to: string): Promise<[string, string][]> {
+  const out: [string, string][] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(...describeRun(await runFollowup(tdb.db, org, { date: d })));
+  return out;
+}
+
+describe('days without sending', () => {
+  test('a message due on a closed day goes out on the next open business day, once; tasks and charges keep their dates', async () => {
+    let org = await setup([row('S-1', 'S', '2026-01-05', '2026-02-04', '1210.00')]);
+    await inOrg(tdb.db, org.org_id, async (trx) => {
+      // Closed on Friday 30 January and on Monday and Tuesday 9–10 February; no post on Wednesdays.
+      await setNoSendDays(trx, org, { weekdays: [3], dates: ['2026-02-10', '2026-01-30', '2026-02-09'] }, 'test');
+    });
+    org = await getOrganisation(tdb.db, org.org_id);
+    const happened = await play(org, '2026-01-26', '2026-03-08');
+    const interest = nlStatutoryInterest({ principal: 121000n, from: '2026-02-05', to: '2026-03-04', kind: 'commercial' }).interest;
+    assert.deepEqual(happened, [
+      ['2026-02-02', 'message:pre_due:S-1'], // due −5 is Friday 30 January, closed: the next open business day
+      ['2026-02-12', 'message:reminder_1:S-1'], // due +3 is Saturday 7 February: Monday and Tuesday closed, no post on Wednesday
+      ['2026-02-19', 'message:reminder_2:S-1'], // due +14 is a Wednesday
+      ['2026-02-25', 'task:call:S-1'], // a Wednesday: a task is no message
+      ['2026-03-04', `charge:S-1:${wikCollectionCosts(121000n).total}:${interest}`], // the charge keeps its Wednesday …
+      ['2026-03-05', 'message:formal_notice:S-1'], // … the formal notice goes out on Thursday
+    ]);
+    const events = await inOrg(tdb.db, org.org_id, (trx) => trx.selectFrom('event').select('data').where('type', '=', 'organisation.no_send_days_changed').execute());
+    assert.deepEqual(events.map((e) => (e.data as { after: unknown }).after), [{ weekdays: [3], dates: ['2026-01-30', '2026-02-09', '2026-02-10'] }]);
+  });
+
+  test('after days without a run, a message is not sent on a closed day but on the next open one', async () => {
+    let org = await setup([row('S-2', 'T', '2026-01-05', '2026-02-04', '500.00')]);
+    await inOrg(tdb.db, org.org_id, (trx) => setNoSendDays(trx, org, { weekdays: [], dates: ['2026-02-13'] }, 'test'));
+    org = await getOrganisation(tdb.db, org.org_id);
+    const closed = await runFollowup(tdb.db, org, { date: '2026-02-13' }); // reminder 1 (9 February) was never run
+    assert.deepEqual(closed.messages, []);
+    const open = await runFollowup(tdb.db, org, { date: '2026-02-16' });
+    assert.deepEqual(open.messages.map((m) => m.stepKey), ['reminder_1']);
+  });
+
+  test('every working weekday closed, or a bad date, is refused', async () => {
+    const org = await makeOrg(tdb.db);
+    await inOrg(tdb.db, org.org_id, async (trx) => {
+      await assert.rejects(setNoSendDays(trx, org, { weekdays: [1, 2, 3, 4, 5], dates: [] }, 'test'), /at least one of Monday to Friday/);
+      await assert.rejects(setNoSendDays(trx, org, { weekdays: [], dates: ['2026-02-30'] }, 'test'), /dates\[0\]: "2026-02-30" is not a date/);
     });
   });
 });

@@ -91,3 +91,17 @@ test('segments through the API: a payment-behaviour segment created and changed,
   const events = await inOrg(tdb.db, (await tdb.db.selectFrom('organisation').select('org_id').executeTakeFirstOrThrow()).org_id, (trx) => trx.selectFrom('event').select('type').where('subject_type', '=', 'segment').execute());
   assert.deepEqual(events.map((e) => e.type).filter((t) => t.startsWith('segment.')).sort(), ['segment.created', 'segment.updated']);
 });
+
+test('days without sending through the API', async () => {
+  assert.deepEqual((await app.inject({ method: 'GET', url: '/api/followup/no-send-days', headers: h(viewer) })).json(), { weekdays: [], dates: [] });
+  const put = await app.inject({ method: 'PUT', url: '/api/followup/no-send-days', headers: h(admin), payload: { weekdays: [6, 3, 3], dates: ['2026-12-31', '2026-12-24'] } });
+  assert.equal(put.statusCode, 200, put.body);
+  assert.deepEqual(put.json(), { weekdays: [3, 6], dates: ['2026-12-24', '2026-12-31'] });
+  assert.deepEqual((await app.inject({ method: 'GET', url: '/api/followup/no-send-days', headers: h(viewer) })).json(), { weekdays: [3, 6], dates: ['2026-12-24', '2026-12-31'] });
+  const bad = await app.inject({ method: 'PUT', url: '/api/followup/no-send-days', headers: h(admin), payload: { weekdays: [8], dates: [] } });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /weekdays/);
+  const allWeek = await app.inject({ method: 'PUT', url: '/api/followup/no-send-days', headers: h(admin), payload: { weekdays: [1, 2, 3, 4, 5], dates: [] } });
+  assert.match(allWeek.json<{ detail: string }>().detail, /at least one of Monday to Friday/);
+  assert.equal((await app.inject({ method: 'PUT', url: '/api/followup/no-send-days', headers: h(viewer), payload: { weekdays: [], dates: [] } })).statusCode, 403);
+});

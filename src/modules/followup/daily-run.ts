@@ -10,6 +10,7 @@ import { fourteenDayLetterDeadline, wikCollectionCosts } from '../../core/law/nl
 import { beConsumerDamages } from '../../core/law/be.ts';
 import { ensureDefaultSegments, loadSegments, paymentBehaviourJoinSql, segmentOfDebtorSql, type SegmentWithWorkflow } from './segments.ts';
 import { computeCharge } from './charges.ts';
+import { isNoSendDay, nextSendingDay, noSendDaysOf } from './no-send-days.ts';
 import type { WorkflowStep } from './workflow.ts';
 
 // The daily run: for every open invoice, the steps of its debtor's segment workflow that are due
@@ -73,6 +74,9 @@ export interface RunResult {
 }
 
 class Rollback extends Error {}
+
+/** The step types that send something to the debtor: they move off the days without sending. */
+const SENDING: readonly string[] = ['message', 'formal_notice'];
 
 /** Every day of a range simulated in one transaction that is rolled back: what the workflows will do. */
 export async function forecastFollowup(db: Db, org: Organisation, range: { from: string; to: string }): Promise<RunResult[]> {
@@ -153,8 +157,9 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
       ${col((r) => r.step.type)}::text[], ${col((r) => r.step.anchor)}::text[], ${col((r) => r.step.offsetDays)}::int4[], ${col((r) => r.step.businessDays ?? false)}::bool[],
       ${col((r) => (r.step.conditions?.minOpenAmount ? (parseAmount(r.step.conditions.minOpenAmount, org.currency) ?? 0n).toString() : null))}::int8[],
       ${col((r) => r.step.conditions?.debtorKind ?? null)}::text[], ${col((r) => r.step.conditions?.afterStep ?? null)}::text[],
-      ${col((r) => r.step.conditions?.afterOutcome?.step ?? null)}::text[], ${col((r) => r.step.conditions?.afterOutcome?.outcome ?? null)}::text[]
-    ) AS s(segment_id, workflow_id, step_key, step_rank, step_type, anchor, offset_days, business_days, min_open, debtor_kind, after_step, after_outcome_step, after_outcome)
+      ${col((r) => r.step.conditions?.afterOutcome?.step ?? null)}::text[], ${col((r) => r.step.conditions?.afterOutcome?.outcome ?? null)}::text[],
+      ${col((r) => SENDING.includes(r.step.type))}::bool[]
+    ) AS s(segment_id, workflow_id, step_key, step_rank, step_type, anchor, offset_days, business_days, min_open, debtor_kind, after_step, after_outcome_step, after_outcome, sends)
   `.execute(trx);
   await sql`ANALYZE fu_step`.execute(trx);
 
@@ -193,20 +198,35 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   const counts = await sql<{ n: bigint; lo: string | null }>`SELECT count(*) AS n, min(least(issue_date, due_date)) - 400 AS lo FROM fu_invoice`.execute(trx);
   result.invoicesConsidered = Number(counts.rows[0]?.n ?? 0n);
 
-  // Business days, for the steps that move off weekends and holidays.
+  // Business days, for the steps that move off weekends and holidays, and sending days, for the
+  // steps that send (off the organisation's days without sending as well).
+  const noSend = noSendDaysOf(org);
+  const nextOpen = (d: string): string => (isNoSendDay(noSend, d) ? nextSendingDay(noSend, d, org.country) : d);
   const from = counts.rows[0]?.lo ?? date;
   const days: string[] = [];
   const next: string[] = [];
+  const nextSend: string[] = [];
+  const nextOpenDay: string[] = [];
   for (let d = from; d <= addDays(date, 1); d = addDays(d, 1)) {
     days.push(d);
     next.push(nextBusinessDay(d, org.country));
+    nextSend.push(nextSendingDay(noSend, d, org.country));
+    nextOpenDay.push(nextOpen(d));
   }
-  await sql`CREATE TEMP TABLE fu_bday ON COMMIT DROP AS SELECT * FROM unnest(${days}::date[], ${next}::date[]) AS b(d, next_bd)`.execute(trx);
+  await sql`CREATE TEMP TABLE fu_bday ON COMMIT DROP AS SELECT * FROM unnest(${days}::date[], ${next}::date[], ${nextSend}::date[], ${nextOpenDay}::date[]) AS b(d, next_bd, next_send_bd, next_open)`.execute(trx);
   // A business-day step is due when the next business day from its date is today or before: as
   // that is monotonic, when its date is on or before the last day whose next business day is not
   // after today (today itself on a business day). The candidates are filtered on that plain date.
-  let lastDay = date;
-  while (nextBusinessDay(lastDay, org.country) > date) lastDay = addDays(lastDay, -1);
+  // The same for sending steps with the next sending day; on a day without sending none is due.
+  const lastDayOf = (f: (d: string) => string): string => {
+    let d = date;
+    while (f(d) > date) d = addDays(d, -1);
+    return d;
+  };
+  const lastDay = lastDayOf((d) => nextBusinessDay(d, org.country));
+  const lastSendDay = lastDayOf((d) => nextSendingDay(noSend, d, org.country));
+  const lastOpenDay = lastDayOf(nextOpen);
+  const sendsToday = !isNoSendDay(noSend, date);
 
   // Every step due today or before and never executed for the invoice, conditions checked. The
   // candidates (date, amount, kind, never executed) come first; the conditions that look at earlier
@@ -214,12 +234,14 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   const due = await sql<DueRow>`
     WITH c AS MATERIALIZED (
       SELECT f.invoice_id, f.number, f.debtor_id, f.debtor_number, f.debtor_name, f.debtor_kind, f.debtor_language, f.account_manager_user_id,
-        s.workflow_id, f.segment_id, s.step_key, s.step_rank, s.business_days, s.after_step, s.after_outcome_step, s.after_outcome, r.raw,
+        s.workflow_id, f.segment_id, s.step_key, s.step_rank, s.business_days, s.sends, s.after_step, s.after_outcome_step, s.after_outcome, r.raw,
         f.open_amount, f.due_date, f.currency
       FROM fu_invoice f
       JOIN fu_step s ON s.segment_id = f.segment_id
       CROSS JOIN LATERAL (SELECT (CASE s.anchor WHEN 'due_date' THEN f.due_date ELSE f.issue_date END) + s.offset_days AS raw) r
-      WHERE r.raw <= (CASE WHEN s.business_days THEN ${lastDay}::date ELSE ${date}::date END)
+      WHERE r.raw <= (CASE WHEN s.sends AND s.business_days THEN ${lastSendDay}::date WHEN s.sends THEN ${lastOpenDay}::date
+                           WHEN s.business_days THEN ${lastDay}::date ELSE ${date}::date END)
+        AND (${sendsToday}::bool OR NOT s.sends)
         AND (s.min_open IS NULL OR f.open_amount >= s.min_open)
         AND (s.debtor_kind IS NULL OR f.debtor_kind = s.debtor_kind)
         AND NOT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = s.step_key)
@@ -228,8 +250,8 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
       c.workflow_id, c.segment_id, c.step_key, c.step_rank, x.step_date, c.open_amount, c.due_date, c.currency,
       c.open_amount - coalesce((SELECT sum(e.amount) FROM ledger_entry e WHERE e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.component <> 'principal'), 0)::int8 AS principal_open
     FROM c
-    LEFT JOIN fu_bday b ON c.business_days AND b.d = c.raw
-    CROSS JOIN LATERAL (SELECT coalesce(b.next_bd, c.raw) AS step_date) x
+    LEFT JOIN fu_bday b ON (c.business_days OR c.sends) AND b.d = c.raw
+    CROSS JOIN LATERAL (SELECT coalesce(CASE WHEN c.sends AND c.business_days THEN b.next_send_bd WHEN c.sends THEN b.next_open ELSE b.next_bd END, c.raw) AS step_date) x
     -- NOTE: the conditions on earlier executions are probed per candidate (a lateral LIMIT 1), so
     -- that the planner never hashes every execution and its message for them instead.
     LEFT JOIN LATERAL (
