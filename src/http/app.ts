@@ -25,6 +25,7 @@ import { registerCashAppRoutes } from './cashapp-routes.ts';
 import { registerFollowupRoutes } from './followup-routes.ts';
 import { registerMessagingRoutes } from './messaging-routes.ts';
 import { registerDossierRoutes } from './dossier-routes.ts';
+import { registerMandateRoutes } from './mandate-routes.ts';
 
 export interface LocalCommandResult {
   exitCode: number;
@@ -496,6 +497,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerFollowupRoutes(app, { db, now, auth, scoped, problems: problemResponses });
   registerMessagingRoutes(app, { db, now, auth, scoped, problems: problemResponses });
   registerDossierRoutes(app, { db, now, auth, scoped, problems: problemResponses });
+  registerMandateRoutes(app, { db, now, auth, scoped, problems: problemResponses });
 
   if (options.local) {
     const local = options.local;

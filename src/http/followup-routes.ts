@@ -31,6 +31,7 @@ export const Step = Type.Object(
       debtorKind: Type.Optional(lit(['business', 'consumer'])),
       afterOutcome: Type.Optional(Type.Object({ step: Type.String(), outcome: Type.String() }, { additionalProperties: false })),
       afterStep: Type.Optional(Type.String()),
+      noDirectDebitMandate: Type.Optional(Type.Boolean({ description: 'Skip the step (recorded as skipped) when it falls due while the debtor has a SEPA direct-debit mandate in force' })),
     }, { additionalProperties: false })),
   },
   { additionalProperties: false },

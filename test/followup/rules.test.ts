@@ -11,6 +11,7 @@ import { nlStatutoryInterest, wikCollectionCosts } from '../../src/core/law/nl.t
 import { runFollowup, type RunResult } from '../../src/modules/followup/daily-run.ts';
 import { setNoSendDays } from '../../src/modules/followup/no-send-days.ts';
 import { getOrganisation } from '../../src/modules/organisations/organisation-service.ts';
+import { registerMandate, revokeMandate } from '../../src/modules/mandates/mandate-service.ts';
 import { ensureDefaultSegments, saveSegment } from '../../src/modules/followup/segments.ts';
 
 // Segment rules and step conditions beyond the defaults: payment behaviour, closing days, mandates.
@@ -146,6 +147,54 @@ describe('days without sending', () => {
     await inOrg(tdb.db, org.org_id, async (trx) => {
       await assert.rejects(setNoSendDays(trx, org, { weekdays: [1, 2, 3, 4, 5], dates: [] }, 'test'), /at least one of Monday to Friday/);
       await assert.rejects(setNoSendDays(trx, org, { weekdays: [], dates: ['2026-02-30'] }, 'test'), /dates\[0\]: "2026-02-30" is not a date/);
+    });
+  });
+});
+
+describe('direct-debit mandates', () => {
+  test('the default business workflow sends no pre-due notice or first reminder while a mandate is in force; from the second reminder on it does', async () => {
+    const org = await setup([row('M-1', 'M', '2026-01-05', '2026-02-04', '1210.00'), row('N-1', 'N', '2026-01-05', '2026-02-04', '1210.00'), row('R-1', 'R', '2026-01-05', '2026-02-04', '1210.00')]);
+    await inOrg(tdb.db, org.org_id, async (trx) => {
+      await registerMandate(trx, org.org_id, 'M', { reference: 'ARFLOW-M-0001', iban: 'NL91 ABNA 0417 1643 00', signedOn: '2026-01-10' }, 'test', '2026-01-10');
+      const r = await registerMandate(trx, org.org_id, 'R', { reference: 'ARFLOW-R-0001', iban: 'NL02ABNA0123456789', signedOn: '2026-01-10' }, 'test', '2026-01-10');
+      // R revokes its mandate on 5 February: from then on it is followed up like anyone.
+      await revokeMandate(trx, org.org_id, r.mandate_id, { revokedOn: '2026-02-05' }, 'test');
+    });
+    const happened = await play(org, '2026-01-26', '2026-02-18');
+    assert.deepEqual(happened.map(([d, w]) => `${d} ${w}`).sort(), [
+      '2026-01-30 message:pre_due:N-1',
+      '2026-02-09 message:reminder_1:N-1',
+      '2026-02-09 message:reminder_1:R-1', // R's pre-due notice fell while its mandate was in force
+      '2026-02-18 message:reminder_2:M-1', // due + 14 and still open: the collection failed, the follow-up goes on
+      '2026-02-18 message:reminder_2:N-1',
+      '2026-02-18 message:reminder_2:R-1',
+    ]);
+    const executions = await inOrg(tdb.db, org.org_id, (trx) =>
+      trx.selectFrom('followup_execution').innerJoin('invoice', 'invoice.invoice_id', 'followup_execution.invoice_id')
+        .select(['invoice.number', 'step_key', 'status', 'detail']).where('status', '=', 'skipped').orderBy('invoice.number').orderBy('step_key').execute());
+    assert.deepEqual(executions.map((e) => [e.number, e.step_key, e.status, e.detail]), [
+      ['M-1', 'pre_due', 'skipped', 'the debtor has a direct-debit mandate in force'],
+      ['M-1', 'reminder_1', 'skipped', 'the debtor has a direct-debit mandate in force'],
+      ['R-1', 'pre_due', 'skipped', 'the debtor has a direct-debit mandate in force'],
+    ]);
+  });
+
+  test('a bad mandate is refused with the field named; a revoked one cannot be revoked again', async () => {
+    const org = await setup([row('Q-1', 'Q', '2026-01-05', '2026-02-04', '100.00')]);
+    await inOrg(tdb.db, org.org_id, async (trx) => {
+      const ok = { reference: 'Q-1', iban: 'NL91ABNA0417164300', signedOn: '2026-01-10' };
+      await assert.rejects(registerMandate(trx, org.org_id, 'Q', { ...ok, iban: 'NL91ABNA0417164301' }, 'test', '2026-01-10'), /iban: "NL91ABNA0417164301" is not valid/);
+      await assert.rejects(registerMandate(trx, org.org_id, 'Q', { ...ok, reference: 'Q_1' }, 'test', '2026-01-10'), /reference: "Q_1" is no mandate reference/);
+      await assert.rejects(registerMandate(trx, org.org_id, 'Q', { ...ok, signedOn: '2026-01-11' }, 'test', '2026-01-10'), /signed_on: 2026-01-11 is after today/);
+      await assert.rejects(registerMandate(trx, org.org_id, 'X', ok, 'test', '2026-01-10'), /No debtor X/);
+      const m = await registerMandate(trx, org.org_id, 'Q', ok, 'test', '2026-01-10');
+      assert.equal(m.iban, 'NL91ABNA0417164300');
+      await assert.rejects(registerMandate(trx, org.org_id, 'Q', ok, 'test', '2026-01-10'), /mandate Q-1 is registered already/);
+      await assert.rejects(revokeMandate(trx, org.org_id, m.mandate_id, { revokedOn: '2026-01-09' }, 'test'), /before the mandate was signed/);
+      await revokeMandate(trx, org.org_id, m.mandate_id, { revokedOn: '2026-01-20' }, 'test');
+      await assert.rejects(revokeMandate(trx, org.org_id, m.mandate_id, { revokedOn: '2026-01-21' }, 'test'), /revoked on 2026-01-20 already/);
+      const events = await trx.selectFrom('event').select('type').where('type', 'like', 'mandate.%').orderBy('occurred_at').orderBy('event_id').execute();
+      assert.deepEqual(events.map((e) => e.type), ['mandate.registered', 'mandate.revoked']);
     });
   });
 });

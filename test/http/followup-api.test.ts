@@ -12,10 +12,12 @@ let tdb: TestDatabase;
 let app: FastifyInstance;
 let admin: string;
 let viewer: string;
+let orgId: string;
 
 before(async () => {
   tdb = await createTestDatabase();
   const org = await makeOrg(tdb.db);
+  orgId = org.org_id;
   await importInvoiceFile(tdb.db, org, {
     fileName: 'f.csv', today: '2026-01-05',
     content: csv(['invoice_number,debtor_number,debtor_name,debtor_type,issue_date,due_date,amount', 'A-1,K1,Jansen B.V.,business,2026-01-05,2026-02-04,1500.00', 'A-2,K2,Piet,consumer,2026-01-05,2026-01-19,80.00']),
@@ -88,7 +90,7 @@ test('segments through the API: a payment-behaviour segment created and changed,
   assert.equal(badRange.statusCode, 400);
   assert.match(badRange.json<{ detail: string }>().detail, /rules\.paymentBehaviour: minAvgDaysLate \(30\) is above maxAvgDaysLate \(10\)/);
   assert.equal((await app.inject({ method: 'PUT', url: '/api/segments/late-payers', headers: h(viewer), payload: { name: 'x' } })).statusCode, 403);
-  const events = await inOrg(tdb.db, (await tdb.db.selectFrom('organisation').select('org_id').executeTakeFirstOrThrow()).org_id, (trx) => trx.selectFrom('event').select('type').where('subject_type', '=', 'segment').execute());
+  const events = await inOrg(tdb.db, orgId, (trx) => trx.selectFrom('event').select('type').where('subject_type', '=', 'segment').execute());
   assert.deepEqual(events.map((e) => e.type).filter((t) => t.startsWith('segment.')).sort(), ['segment.created', 'segment.updated']);
 });
 
@@ -104,4 +106,27 @@ test('days without sending through the API', async () => {
   const allWeek = await app.inject({ method: 'PUT', url: '/api/followup/no-send-days', headers: h(admin), payload: { weekdays: [1, 2, 3, 4, 5], dates: [] } });
   assert.match(allWeek.json<{ detail: string }>().detail, /at least one of Monday to Friday/);
   assert.equal((await app.inject({ method: 'PUT', url: '/api/followup/no-send-days', headers: h(viewer), payload: { weekdays: [], dates: [] } })).statusCode, 403);
+});
+
+test('SEPA mandates through the API: register, list, revoke; bad input and roles refused', async () => {
+  const ctl = (await inOrg(tdb.db, orgId, (trx) => createApiKey(trx, orgId, { name: 'c', role: 'controller' }))).secret;
+  const reg = await app.inject({ method: 'POST', url: '/api/debtors/K1/mandates', headers: h(ctl), payload: { reference: 'ARF-K1-001', iban: 'nl91 abna 0417 1643 00', signed_on: '2026-02-01' } });
+  assert.equal(reg.statusCode, 200, reg.body);
+  const m = reg.json<{ id: string; reference: string; iban: string; status: string; revoked_on: string | null }>();
+  assert.deepEqual([m.reference, m.iban, m.status, m.revoked_on], ['ARF-K1-001', 'NL91ABNA0417164300', 'active', null]);
+  const dup = await app.inject({ method: 'POST', url: '/api/debtors/K1/mandates', headers: h(ctl), payload: { reference: 'ARF-K1-001', iban: 'NL91ABNA0417164300', signed_on: '2026-02-01' } });
+  assert.equal(dup.statusCode, 400);
+  assert.match(dup.json<{ detail: string }>().detail, /registered already/);
+  const badIban = await app.inject({ method: 'POST', url: '/api/debtors/K1/mandates', headers: h(ctl), payload: { reference: 'ARF-K1-002', iban: 'NL00XXXX', signed_on: '2026-02-01' } });
+  assert.match(badIban.json<{ detail: string }>().detail, /^iban: /);
+  const future = await app.inject({ method: 'POST', url: '/api/debtors/K1/mandates', headers: h(ctl), payload: { reference: 'ARF-K1-002', iban: 'NL91ABNA0417164300', signed_on: '2026-03-01' } });
+  assert.match(future.json<{ detail: string }>().detail, /signed_on: 2026-03-01 is after today \(2026-02-25\)/);
+  assert.equal((await app.inject({ method: 'POST', url: '/api/debtors/K1/mandates', headers: h(viewer), payload: { reference: 'V', iban: 'NL91ABNA0417164300', signed_on: '2026-02-01' } })).statusCode, 403);
+  assert.equal((await app.inject({ method: 'POST', url: '/api/debtors/NOPE/mandates', headers: h(ctl), payload: { reference: 'V', iban: 'NL91ABNA0417164300', signed_on: '2026-02-01' } })).statusCode, 404);
+  const revoked = await app.inject({ method: 'POST', url: `/api/mandates/${m.id}/revoke`, headers: h(ctl), payload: { reason: 'debtor asked' } });
+  assert.equal(revoked.statusCode, 200, revoked.body);
+  assert.deepEqual([revoked.json<{ status: string }>().status, revoked.json<{ revoked_on: string }>().revoked_on], ['revoked', '2026-02-25']);
+  const list = (await app.inject({ method: 'GET', url: '/api/debtors/K1/mandates', headers: h(viewer) })).json<{ id: string; status: string }[]>();
+  assert.deepEqual(list.map((x) => [x.id, x.status]), [[m.id, 'revoked']]);
+  assert.equal((await app.inject({ method: 'POST', url: `/api/mandates/${m.id}/revoke`, headers: h(ctl), payload: {} })).statusCode, 400);
 });

@@ -27,7 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       FOREIGN KEY (org_id, debtor_id) REFERENCES debtor (org_id, debtor_id),
       CHECK ((status = 'revoked') = (revoked_on IS NOT NULL))
     )`,
-    `CREATE INDEX sepa_mandate_active_idx ON sepa_mandate (org_id, debtor_id) WHERE status = 'active'`,
+    `CREATE INDEX sepa_mandate_debtor_idx ON sepa_mandate (org_id, debtor_id)`,
     `ALTER TABLE sepa_mandate ENABLE ROW LEVEL SECURITY`,
     `CREATE POLICY tenant_isolation ON sepa_mandate
       USING (org_id = current_setting('arflow.org_id', true))

@@ -110,6 +110,7 @@ interface DueRow {
   principal_open: bigint;
   due_date: string;
   currency: string;
+  mandate_blocked: boolean;
 }
 
 export async function runFollowup(db: Db, org: Organisation, options: RunOptions): Promise<RunResult> {
@@ -158,8 +159,8 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
       ${col((r) => (r.step.conditions?.minOpenAmount ? (parseAmount(r.step.conditions.minOpenAmount, org.currency) ?? 0n).toString() : null))}::int8[],
       ${col((r) => r.step.conditions?.debtorKind ?? null)}::text[], ${col((r) => r.step.conditions?.afterStep ?? null)}::text[],
       ${col((r) => r.step.conditions?.afterOutcome?.step ?? null)}::text[], ${col((r) => r.step.conditions?.afterOutcome?.outcome ?? null)}::text[],
-      ${col((r) => SENDING.includes(r.step.type))}::bool[]
-    ) AS s(segment_id, workflow_id, step_key, step_rank, step_type, anchor, offset_days, business_days, min_open, debtor_kind, after_step, after_outcome_step, after_outcome, sends)
+      ${col((r) => SENDING.includes(r.step.type))}::bool[], ${col((r) => r.step.conditions?.noDirectDebitMandate ?? false)}::bool[]
+    ) AS s(segment_id, workflow_id, step_key, step_rank, step_type, anchor, offset_days, business_days, min_open, debtor_kind, after_step, after_outcome_step, after_outcome, sends, no_mandate)
   `.execute(trx);
   await sql`ANALYZE fu_step`.execute(trx);
 
@@ -168,11 +169,16 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   // filter on the segment expression itself has no statistics and made the planner walk the
   // invoices debtor by debtor. The debtors' open totals (read only when a segment rule has a
   // minimum) are one grouped pass; a running promise is an anti-join on its unnested invoice ids,
-  // not a scan of every open promise for every invoice.
+  // not a scan of every open promise for every invoice. Whether a debtor has a direct-debit mandate
+  // in force on the run date is looked up only when a step's condition asks.
+  const mandateAsked = stepRows.some((r) => r.step.conditions?.noDirectDebitMandate);
+  const hasMandate = mandateAsked
+    ? sql`EXISTS (SELECT 1 FROM sepa_mandate m WHERE m.org_id = d.org_id AND m.debtor_id = d.debtor_id AND m.signed_on <= ${date}::date AND (m.revoked_on IS NULL OR m.revoked_on > ${date}::date))`
+    : sql`false`;
   await sql`
     CREATE TEMP TABLE fu_debtor ON COMMIT DROP AS
     SELECT d.org_id, d.debtor_id, d.number AS debtor_number, d.name AS debtor_name, d.kind AS debtor_kind, d.language AS debtor_language,
-      d.account_manager_user_id, seg.segment_id
+      d.account_manager_user_id, seg.segment_id, ${hasMandate} AS has_mandate
     FROM debtor d
     LEFT JOIN (SELECT o.org_id, o.debtor_id, sum(o.open_amount) AS open_total FROM invoice o WHERE o.currency = ${org.currency} GROUP BY o.org_id, o.debtor_id) t
       ON t.org_id = d.org_id AND t.debtor_id = d.debtor_id
@@ -184,7 +190,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   await sql`
     CREATE TEMP TABLE fu_invoice ON COMMIT DROP AS
     SELECT i.invoice_id, i.number, i.debtor_id, d.debtor_number, d.debtor_name, d.debtor_kind, d.debtor_language,
-      d.account_manager_user_id, i.issue_date, i.due_date, i.open_amount, i.currency, d.segment_id
+      d.account_manager_user_id, i.issue_date, i.due_date, i.open_amount, i.currency, d.segment_id, d.has_mandate
     FROM invoice i
     JOIN fu_debtor d ON d.org_id = i.org_id AND d.debtor_id = i.debtor_id
     WHERE i.kind = 'invoice' AND i.open_amount > 0 AND i.collection_status IS NULL AND i.issue_date <= ${date}::date
@@ -235,6 +241,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     WITH c AS MATERIALIZED (
       SELECT f.invoice_id, f.number, f.debtor_id, f.debtor_number, f.debtor_name, f.debtor_kind, f.debtor_language, f.account_manager_user_id,
         s.workflow_id, f.segment_id, s.step_key, s.step_rank, s.business_days, s.sends, s.after_step, s.after_outcome_step, s.after_outcome, r.raw,
+        (s.no_mandate AND f.has_mandate) AS mandate_blocked,
         f.open_amount, f.due_date, f.currency
       FROM fu_invoice f
       JOIN fu_step s ON s.segment_id = f.segment_id
@@ -247,7 +254,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
         AND NOT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = s.step_key)
     )
     SELECT c.invoice_id, c.number, c.debtor_id, c.debtor_number, c.debtor_name, c.debtor_kind, c.debtor_language, c.account_manager_user_id,
-      c.workflow_id, c.segment_id, c.step_key, c.step_rank, x.step_date, c.open_amount, c.due_date, c.currency,
+      c.workflow_id, c.segment_id, c.step_key, c.step_rank, x.step_date, c.open_amount, c.due_date, c.currency, c.mandate_blocked,
       c.open_amount - coalesce((SELECT sum(e.amount) FROM ledger_entry e WHERE e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.component <> 'principal'), 0)::int8 AS principal_open
     FROM c
     LEFT JOIN fu_bday b ON (c.business_days OR c.sends) AND b.d = c.raw
@@ -274,7 +281,10 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   // are booked even when a later step is due as well.
   const segmentById = new Map(segments.map((s) => [s.segmentId, s]));
   const stepOf = (r: DueRow): WorkflowStep => segmentById.get(r.segment_id)!.steps[r.step_rank]!;
-  const byInvoice = groupBy(due.rows, (r) => r.invoice_id);
+  // NOTE: a step due while the debtor has a direct-debit mandate in force is skipped for good (not
+  // kept for later): were the mandate revoked afterwards, it would otherwise come after later steps.
+  const mandateBlocked = due.rows.filter((r) => r.mandate_blocked);
+  const byInvoice = groupBy(due.rows.filter((r) => !r.mandate_blocked), (r) => r.invoice_id);
   const chosen: DueRow[] = [];
   const superseded: DueRow[] = [];
   for (const rows of byInvoice.values()) {
@@ -422,6 +432,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   }
   for (const r of chosen.filter((x) => stepOf(x).type === 'wait')) executions.push({ row: r, status: 'done', detail: 'wait', messageId: null, taskId: null });
 
+  for (const r of mandateBlocked) executions.push({ row: r, status: 'skipped', detail: 'the debtor has a direct-debit mandate in force', messageId: null, taskId: null });
   // Superseded steps are recorded as skipped, unless their invoice's message was deferred today.
   for (const r of superseded) if (!deferred.has(r.invoice_id)) executions.push({ row: r, status: 'skipped', detail: 'superseded by a later step due at the same time', messageId: null, taskId: null });
   result.deferred = deferred.size;

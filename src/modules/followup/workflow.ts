@@ -27,6 +27,8 @@ export interface WorkflowStep {
     afterOutcome?: { step: string; outcome: string };
     /** Only once this earlier step was done for the invoice (e.g. costs only after the 14-day letter). */
     afterStep?: string;
+    /** Skipped (recorded, for good) when due while the debtor has a SEPA direct-debit mandate in force: the creditor collects. */
+    noDirectDebitMandate?: boolean;
   };
 }
 
