@@ -22,6 +22,7 @@ export const Step = Type.Object(
     anchor: lit(['invoice_date', 'due_date']),
     offsetDays: Type.Integer({ minimum: -3650, maximum: 3650 }),
     businessDays: Type.Optional(Type.Boolean()),
+    repeatEveryDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: 'Charge steps only: repeat every so many days (interest charged again as it accrues; each time only what accrued since the last charge)' })),
     task: Type.Optional(Type.Object({ kind: lit(['check_received', 'check_po', 'ask_payment_date', 'call', 'review', 'handover', 'promise_broken']), assignee: lit(['account_manager', 'credit_controller']), dueInDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90 })), title: Type.Optional(Type.String()) }, { additionalProperties: false })),
     message: Type.Optional(Type.Object({ template: Type.String(), tone: Type.Optional(Type.String()), channels: Type.Array(Channel, { minItems: 1 }), demandChannel: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
     notice: Type.Optional(Type.Object({ kind: lit(['nl_14_day_letter', 'be_first_reminder', 'formal_notice']), registered: Type.Optional(Type.Boolean()), channels: Type.Optional(Type.Array(Channel)) }, { additionalProperties: false })),

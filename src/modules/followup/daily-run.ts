@@ -104,6 +104,8 @@ interface DueRow {
   workflow_id: string;
   segment_id: string;
   step_key: string;
+  /** The execution's key: the step key, with `#<n>` for a repeating step's n-th repetition. */
+  exec_key: string;
   step_rank: number;
   step_date: string;
   open_amount: bigint;
@@ -159,8 +161,9 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
       ${col((r) => (r.step.conditions?.minOpenAmount ? (parseAmount(r.step.conditions.minOpenAmount, org.currency) ?? 0n).toString() : null))}::int8[],
       ${col((r) => r.step.conditions?.debtorKind ?? null)}::text[], ${col((r) => r.step.conditions?.afterStep ?? null)}::text[],
       ${col((r) => r.step.conditions?.afterOutcome?.step ?? null)}::text[], ${col((r) => r.step.conditions?.afterOutcome?.outcome ?? null)}::text[],
-      ${col((r) => SENDING.includes(r.step.type))}::bool[], ${col((r) => r.step.conditions?.noDirectDebitMandate ?? false)}::bool[]
-    ) AS s(segment_id, workflow_id, step_key, step_rank, step_type, anchor, offset_days, business_days, min_open, debtor_kind, after_step, after_outcome_step, after_outcome, sends, no_mandate)
+      ${col((r) => SENDING.includes(r.step.type))}::bool[], ${col((r) => r.step.conditions?.noDirectDebitMandate ?? false)}::bool[],
+      ${col((r) => r.step.repeatEveryDays ?? null)}::int4[]
+    ) AS s(segment_id, workflow_id, step_key, step_rank, step_type, anchor, offset_days, business_days, min_open, debtor_kind, after_step, after_outcome_step, after_outcome, sends, no_mandate, repeat_days)
   `.execute(trx);
   await sql`ANALYZE fu_step`.execute(trx);
 
@@ -237,24 +240,34 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   // Every step due today or before and never executed for the invoice, conditions checked. The
   // candidates (date, amount, kind, never executed) come first; the conditions that look at earlier
   // executions, and the principal, only for those.
+  // A repeating step's latest occurrence on or before today is its candidate, under its own key.
+  // NOTE: without repeating steps the key is the plain step key, so the anti-join on the
+  // executions stays a plain column match for the planner.
+  const limit = sql`(CASE WHEN s.sends AND s.business_days THEN ${lastSendDay}::date WHEN s.sends THEN ${lastOpenDay}::date
+                          WHEN s.business_days THEN ${lastDay}::date ELSE ${date}::date END)`;
+  const repeats = stepRows.some((r) => r.step.repeatEveryDays !== undefined);
+  const occurrence = repeats ? sql`CASE WHEN s.repeat_days IS NULL THEN 0 ELSE (${limit} - r.first) / s.repeat_days END` : sql`0`;
+  const execKey = repeats ? sql`CASE WHEN o.n = 0 THEN s.step_key ELSE s.step_key || '#' || o.n END` : sql`s.step_key`;
   const due = await sql<DueRow>`
     WITH c AS MATERIALIZED (
       SELECT f.invoice_id, f.number, f.debtor_id, f.debtor_number, f.debtor_name, f.debtor_kind, f.debtor_language, f.account_manager_user_id,
-        s.workflow_id, f.segment_id, s.step_key, s.step_rank, s.business_days, s.sends, s.after_step, s.after_outcome_step, s.after_outcome, r.raw,
+        s.workflow_id, f.segment_id, s.step_key, s.step_rank, s.business_days, s.sends, s.after_step, s.after_outcome_step, s.after_outcome,
+        r.first + o.n * coalesce(s.repeat_days, 0) AS raw, ${execKey} AS exec_key,
         (s.no_mandate AND f.has_mandate) AS mandate_blocked,
         f.open_amount, f.due_date, f.currency
       FROM fu_invoice f
       JOIN fu_step s ON s.segment_id = f.segment_id
-      CROSS JOIN LATERAL (SELECT (CASE s.anchor WHEN 'due_date' THEN f.due_date ELSE f.issue_date END) + s.offset_days AS raw) r
-      WHERE r.raw <= (CASE WHEN s.sends AND s.business_days THEN ${lastSendDay}::date WHEN s.sends THEN ${lastOpenDay}::date
-                           WHEN s.business_days THEN ${lastDay}::date ELSE ${date}::date END)
+      CROSS JOIN LATERAL (SELECT (CASE s.anchor WHEN 'due_date' THEN f.due_date ELSE f.issue_date END) + s.offset_days AS first) r
+      CROSS JOIN LATERAL (SELECT ${occurrence} AS n) o
+      WHERE r.first <= ${limit}
         AND (${sendsToday}::bool OR NOT s.sends)
         AND (s.min_open IS NULL OR f.open_amount >= s.min_open)
         AND (s.debtor_kind IS NULL OR f.debtor_kind = s.debtor_kind)
-        AND NOT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = s.step_key)
+        AND NOT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id
+                          AND e.step_key = ${execKey})
     )
     SELECT c.invoice_id, c.number, c.debtor_id, c.debtor_number, c.debtor_name, c.debtor_kind, c.debtor_language, c.account_manager_user_id,
-      c.workflow_id, c.segment_id, c.step_key, c.step_rank, x.step_date, c.open_amount, c.due_date, c.currency, c.mandate_blocked,
+      c.workflow_id, c.segment_id, c.step_key, c.exec_key, c.step_rank, x.step_date, c.open_amount, c.due_date, c.currency, c.mandate_blocked,
       c.open_amount - coalesce((SELECT sum(e.amount) FROM ledger_entry e WHERE e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.component <> 'principal'), 0)::int8 AS principal_open
     FROM c
     LEFT JOIN fu_bday b ON (c.business_days OR c.sends) AND b.d = c.raw
@@ -395,9 +408,27 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     `.execute(trx);
     for (const row of rows.rows) letters.set(row.invoice_id, { messageId: row.message_id, stated: BigInt(row.stated ?? '0'), charged: row.charged });
   }
+  // Costs and interest charged before, per invoice: a charge books only what was not charged yet.
+  // NOTE: a reversal entry keeps the component of what it reverses only by its link, so it is
+  // joined to the entry it reverses.
+  const charged = new Map<string, { costs: bigint; interest: bigint; currency: string }>();
+  if (charging.length > 0) {
+    const rows = await sql<{ invoice_id: string; currency: string; costs: bigint; interest: bigint }>`
+      SELECT e.invoice_id, min(e.currency) AS currency,
+        coalesce(sum(e.amount) FILTER (WHERE coalesce(x.entry_type, e.entry_type) = 'fee_charged'), 0)::int8 AS costs,
+        coalesce(sum(e.amount) FILTER (WHERE coalesce(x.entry_type, e.entry_type) = 'interest_charged'), 0)::int8 AS interest
+      FROM ledger_entry e
+      LEFT JOIN ledger_entry x ON e.entry_type = 'reversed' AND x.org_id = e.org_id AND x.entry_id = e.reverses_entry_id
+      WHERE e.org_id = ${org.org_id} AND e.invoice_id = ANY(${[...new Set(charging.map((r) => r.invoice_id))]}::text[])
+        AND e.entry_type IN ('fee_charged', 'interest_charged', 'reversed')
+      GROUP BY e.invoice_id
+    `.execute(trx);
+    for (const row of rows.rows) charged.set(row.invoice_id, { costs: row.costs, interest: row.interest, currency: row.currency });
+  }
   const lettersCharged = new Set<string>();
   for (const r of charging) {
-    const c = computeCharge({ country: org.country, debtorKind: r.debtor_kind, principal: r.principal_open, dueDate: r.due_date, date }, stepOf(r).charge!);
+    const before = charged.get(r.invoice_id) ?? { costs: 0n, interest: 0n, currency: r.currency };
+    const c = computeCharge({ country: org.country, debtorKind: r.debtor_kind, principal: r.principal_open, dueDate: r.due_date, date, charged: before }, stepOf(r).charge!);
     const letter = r.debtor_kind === 'consumer' ? letters.get(r.invoice_id) : undefined;
     if (letter && stepOf(r).charge!.costs) {
       const first = !letter.charged && !lettersCharged.has(letter.messageId);
@@ -405,6 +436,8 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
       c.costs = first ? letter.stated : 0n;
       c.costsRule = first ? `NL WIK costs stated in the 14-day letter ${letter.messageId}` : `costs of the 14-day letter ${letter.messageId} charged on another invoice`;
     }
+    // Two charge steps of one invoice in one run (after days without a run): the second books what the first did not.
+    charged.set(r.invoice_id, { ...before, costs: before.costs + c.costs, interest: before.interest + c.interest });
     if (c.costs > 0n) entries.push({ entry_id: newId('led'), invoice_id: r.invoice_id, entry_type: 'fee_charged', amount: c.costs, currency: r.currency, reason: c.costsRule, component: 'costs' });
     if (c.interest > 0n) entries.push({ entry_id: newId('led'), invoice_id: r.invoice_id, entry_type: 'interest_charged', amount: c.interest, currency: r.currency, reason: c.interestRule, component: 'interest' });
     result.charges.push({ invoiceNumber: r.number, costs: c.costs, interest: c.interest, rule: [c.costsRule, c.interestRule].filter(Boolean).join('; ') });
@@ -454,7 +487,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   });
   await insertRows(trx, 'event', orgId, events, { event_id: 'text', type: 'text', subject_type: 'text', subject_id: 'text', actor: 'text', data: 'jsonb' });
   const rows = executions.map((e) => ({
-    execution_id: newId('exe'), invoice_id: e.row.invoice_id, debtor_id: e.row.debtor_id, workflow_id: e.row.workflow_id, step_key: e.row.step_key,
+    execution_id: newId('exe'), invoice_id: e.row.invoice_id, debtor_id: e.row.debtor_id, workflow_id: e.row.workflow_id, step_key: e.row.exec_key,
     step_type: stepOf(e.row).type, due_date: e.row.step_date, run_date: date, run_id: runId, status: e.status, detail: e.detail, task_id: e.taskId, message_id: e.messageId,
   }));
   await insertRows(trx, 'followup_execution', orgId, rows.sort(byInvoiceId), {
