@@ -142,6 +142,17 @@ describe('days without sending', () => {
     assert.deepEqual(open.messages.map((m) => m.stepKey), ['reminder_1']);
   });
 
+  test('two messages pushed onto one day by a closing period: the higher goes, the lower is superseded, not sent later', async () => {
+    let org = await setup([row('S-3', 'U', '2026-01-05', '2026-02-04', '500.00')]);
+    const closed = Array.from({ length: 10 }, (_, i) => addDays('2026-02-09', i)); // 9–18 February
+    await inOrg(tdb.db, org.org_id, (trx) => setNoSendDays(trx, org, { weekdays: [], dates: closed }, 'test'));
+    org = await getOrganisation(tdb.db, org.org_id);
+    const happened = await play(org, '2026-02-05', '2026-02-27');
+    assert.deepEqual(happened, [['2026-02-19', 'message:reminder_2:S-3'], ['2026-02-25', 'task:call:S-3']]);
+    const skipped = await inOrg(tdb.db, org.org_id, (trx) => trx.selectFrom('followup_execution').select(['step_key', 'status', 'due_date']).where('status', '=', 'skipped').execute());
+    assert.deepEqual(skipped, [{ step_key: 'reminder_1', status: 'skipped', due_date: '2026-02-19' }]);
+  });
+
   test('every working weekday closed, or a bad date, is refused', async () => {
     const org = await makeOrg(tdb.db);
     await inOrg(tdb.db, org.org_id, async (trx) => {

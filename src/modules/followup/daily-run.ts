@@ -300,10 +300,16 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   const byInvoice = groupBy(due.rows.filter((r) => !r.mandate_blocked), (r) => r.invoice_id);
   const chosen: DueRow[] = [];
   const superseded: DueRow[] = [];
+  const rankOf = (r: DueRow) => (stepOf(r).type === 'formal_notice' ? 1000 : 0) + r.step_rank;
+  const sends = (r: DueRow) => SENDING.includes(stepOf(r).type);
   for (const rows of byInvoice.values()) {
     const latestDate = rows.reduce((m, r) => (r.step_date > m ? r.step_date : m), '');
+    // NOTE: two messages of one invoice due on the same day (days without sending pushed them
+    // together): the higher one goes, the lower one is superseded, not sent on a later day.
+    const latestSending = rows.filter((r) => r.step_date === latestDate && sends(r));
+    const topSending = latestSending.length > 0 ? latestSending.reduce((a, b) => (rankOf(b) > rankOf(a) ? b : a)) : null;
     for (const r of rows) {
-      if (r.step_date === latestDate || stepOf(r).type === 'charge') chosen.push(r);
+      if (stepOf(r).type === 'charge' || (r.step_date === latestDate && (!sends(r) || r === topSending))) chosen.push(r);
       else superseded.push(r);
     }
   }
@@ -318,11 +324,10 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   const alreadyToday = new Set(
     (await trx.selectFrom('outbox_message').select('debtor_id').where('scheduled_for', '=', date).execute()).map((r) => r.debtor_id),
   );
-  const messageRows = chosen.filter((r) => ['message', 'formal_notice'].includes(stepOf(r).type));
+  const messageRows = chosen.filter(sends);
   const byDebtor = groupBy(messageRows, (r) => r.debtor_id);
   const deferred = new Set<string>();
   const executions: { row: DueRow; status: 'done' | 'skipped'; detail: string | null; messageId: string | null; taskId: string | null }[] = [];
-  const rankOf = (r: DueRow) => (stepOf(r).type === 'formal_notice' ? 1000 : 0) + r.step_rank;
   for (const [debtorId, rows] of byDebtor) {
     if (alreadyToday.has(debtorId)) {
       for (const r of rows) deferred.add(r.invoice_id);
