@@ -95,6 +95,7 @@ const LABELS: [RegExp, string][] = [
   [/FROM fu_invoice\s*$|least\(issue_date, due_date\)|CREATE TEMP TABLE fu_bday/i, 'count, business days'],
   [/FROM fu_invoice f/i, 'due steps query'],
   [/WITH letter AS|template = 'nl_14_day_letter'/i, '14-day letters of the charged invoices'],
+  [/coalesce\(x\.entry_type, e\.entry_type\)/i, 'costs and interest charged before'],
   [/select "debtor_id" from "outbox_message"|FROM outbox_message WHERE scheduled_for/i, 'messages already sent today'],
   [/insert into "?outbox_message"?/i, 'insert messages'],
   [/insert into "?task"?/i, 'insert tasks'],

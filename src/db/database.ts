@@ -12,6 +12,7 @@ import * as outboxDispatch from './migrations/2026-11-22-0005-outbox-dispatch.ts
 import * as smsVoice from './migrations/2026-11-22-0006-sms-voice.ts';
 import * as letters from './migrations/2026-11-22-0007-letters.ts';
 import * as emailDelivery from './migrations/2026-11-22-0008-email-delivery.ts';
+import * as followupRules from './migrations/2026-11-22-0009-followup-rules.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0006-sms-voice': smsVoice,
   '2026-11-22-0007-letters': letters,
   '2026-11-22-0008-email-delivery': emailDelivery,
+  '2026-11-22-0009-followup-rules': followupRules,
 };
 
 const INT8_OID = 20;

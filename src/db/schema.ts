@@ -28,6 +28,13 @@ export interface OrganisationTable {
   messaging: ColumnType<Record<string, unknown>, string | undefined, string>;
   /** numeric(4,3): arrives as a string. */
   match_threshold: ColumnType<string, string | undefined, string>;
+  /** Days the follow-up sends nothing (ISO weekdays 1–7 and dates): message steps move to the next open business day. */
+  no_send_days: ColumnType<NoSendDays, string | undefined, string>;
+}
+
+export interface NoSendDays {
+  weekdays: number[];
+  dates: string[];
 }
 
 export type AllocationRule = 'oldest_first' | 'overdue_first' | 'largest_first' | 'smallest_first';
@@ -509,6 +516,21 @@ export interface Database {
   message_attachment: MessageAttachmentTable;
   payment_promise: PaymentPromiseTable;
   dispute: DisputeTable;
+  sepa_mandate: SepaMandateTable;
+}
+
+export interface SepaMandateTable {
+  org_id: string;
+  mandate_id: string;
+  debtor_id: string;
+  /** The unique mandate reference (UMR) the creditor gave the mandate. */
+  reference: string;
+  iban: string;
+  signed_on: string;
+  status: Generated<'active' | 'revoked'>;
+  revoked_on: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

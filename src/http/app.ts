@@ -27,6 +27,7 @@ import { registerMessagingRoutes } from './messaging-routes.ts';
 import { presentMessagingSettings, updateMessagingSettings } from '../modules/organisations/messaging-settings.ts';
 import { registerDossierRoutes } from './dossier-routes.ts';
 import { registerProviderWebhookRoutes } from './provider-webhook-routes.ts';
+import { registerMandateRoutes } from './mandate-routes.ts';
 
 export interface LocalCommandResult {
   exitCode: number;
@@ -565,6 +566,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMessagingRoutes(app, { db, now, auth, scoped, problems: problemResponses });
   registerDossierRoutes(app, { db, now, auth, scoped, problems: problemResponses });
   registerProviderWebhookRoutes(app, { db, now, auth, scoped, problems: problemResponses });
+  registerMandateRoutes(app, { db, now, auth, scoped, problems: problemResponses });
 
   if (options.local) {
     const local = options.local;

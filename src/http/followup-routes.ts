@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import type { App, RouteContext } from './cashapp-routes.ts';
 import * as S from './schemas.ts';
-import { loadSegments, saveWorkflow, ensureDefaultSegments } from '../modules/followup/segments.ts';
+import { loadSegments, saveSegment, saveWorkflow, ensureDefaultSegments } from '../modules/followup/segments.ts';
 import { forecastFollowup, runFollowup } from '../modules/followup/daily-run.ts';
+import { noSendDaysOf, setNoSendDays } from '../modules/followup/no-send-days.ts';
 import { completeTask, listTasks, openDisputes, resolveDispute, TASK_OUTCOMES } from '../modules/followup/task-service.ts';
 import { presentRun } from '../cli/commands.ts';
 import { getInvoice } from '../modules/invoices/invoice-queries.ts';
@@ -21,6 +22,7 @@ export const Step = Type.Object(
     anchor: lit(['invoice_date', 'due_date']),
     offsetDays: Type.Integer({ minimum: -3650, maximum: 3650 }),
     businessDays: Type.Optional(Type.Boolean()),
+    repeatEveryDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: 'Charge steps only: repeat every so many days (interest charged again as it accrues; each time only what accrued since the last charge)' })),
     task: Type.Optional(Type.Object({ kind: lit(['check_received', 'check_po', 'ask_payment_date', 'call', 'review', 'handover', 'promise_broken']), assignee: lit(['account_manager', 'credit_controller']), dueInDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90 })), title: Type.Optional(Type.String()) }, { additionalProperties: false })),
     message: Type.Optional(Type.Object({ template: Type.String(), tone: Type.Optional(Type.String()), channels: Type.Array(Channel, { minItems: 1 }), demandChannel: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
     notice: Type.Optional(Type.Object({ kind: lit(['nl_14_day_letter', 'be_first_reminder', 'formal_notice']), registered: Type.Optional(Type.Boolean()), channels: Type.Optional(Type.Array(Channel)) }, { additionalProperties: false })),
@@ -30,13 +32,36 @@ export const Step = Type.Object(
       debtorKind: Type.Optional(lit(['business', 'consumer'])),
       afterOutcome: Type.Optional(Type.Object({ step: Type.String(), outcome: Type.String() }, { additionalProperties: false })),
       afterStep: Type.Optional(Type.String()),
+      noDirectDebitMandate: Type.Optional(Type.Boolean({ description: 'Skip the step (recorded as skipped) when it falls due while the debtor has a SEPA direct-debit mandate in force' })),
     }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
 
+const Rules = Type.Object(
+  {
+    kind: Type.Optional(lit(['business', 'consumer'])),
+    countries: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }))),
+    languages: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z]{2}$' }))),
+    tagsAny: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    minOpenAmount: Type.Optional(S.Amount),
+    paymentBehaviour: Type.Optional(Type.Object(
+      {
+        months: Type.Optional(Type.Integer({ minimum: 1, maximum: 36, description: 'Window before the run date (default 12)' })),
+        minInvoicesPaid: Type.Optional(Type.Integer({ minimum: 1, description: 'Paid invoices in the window needed to judge (default 1)' })),
+        minAvgDaysLate: Type.Optional(Type.Number({ minimum: 0 })),
+        maxAvgDaysLate: Type.Optional(Type.Number({ minimum: 0 })),
+        minSharePaidLate: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Percent of the paid invoices paid after the due date' })),
+        maxSharePaidLate: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+      },
+      { additionalProperties: false, description: 'How the debtor paid the invoices it paid in the window: an invoice is paid on the booking date of the entry that brought its open amount to zero.' },
+    )),
+  },
+  { additionalProperties: false, description: 'All given criteria must hold; the first segment (by position) whose rules hold wins, after a debtor’s manual segment.' },
+);
+
 const Segment = Type.Object(
-  { id: Type.String(), code: Type.String(), name: Type.String(), position: Type.Integer(), rules: Type.Unknown(), excluded: Type.Boolean(), tone: Type.String(), workflow_version: S.Nullable(Type.Integer()), steps: Type.Array(Step) },
+  { id: Type.String(), code: Type.String(), name: Type.String(), position: Type.Integer(), rules: Rules, excluded: Type.Boolean(), tone: Type.String(), workflow_version: S.Nullable(Type.Integer()), steps: Type.Array(Step) },
   { additionalProperties: false },
 );
 
@@ -71,6 +96,29 @@ export function registerFollowupRoutes(app: App, ctx: RouteContext): void {
   );
 
   app.put(
+    '/api/segments/:code',
+    {
+      schema: {
+        tags: ['follow-up'],
+        description: 'Create a segment (with its first workflow, `steps`) or change its name, position, rules, exclusion or tone.',
+        params: Type.Object({ code: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }) }),
+        body: Type.Object(
+          { name: Type.Optional(Type.String({ minLength: 1 })), position: Type.Optional(Type.Integer()), rules: Type.Optional(Rules), excluded: Type.Optional(Type.Boolean()), tone: Type.Optional(Type.String({ minLength: 1 })), steps: Type.Optional(Type.Array(Step)) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Segment, ...problems },
+      },
+    },
+    async (request) =>
+      scoped(request, 'admin', async (trx, org) => {
+        await ensureDefaultSegments(trx, org.org_id);
+        const { segmentId } = await saveSegment(trx, org.org_id, request.params.code, request.body, actor(request.principal), org.currency);
+        const s = (await loadSegments(trx)).find((x) => x.segmentId === segmentId)!;
+        return { id: s.segmentId, code: s.code, name: s.name, position: s.position, rules: s.rules, excluded: s.excluded, tone: s.tone, workflow_version: s.version, steps: s.steps };
+      }),
+  );
+
+  app.put(
     '/api/segments/:code/workflow',
     { schema: { tags: ['follow-up'], description: 'Save a new version of the segment’s workflow. Steps keep their keys across versions: an invoice never repeats a step it had.', params: Type.Object({ code: Type.String() }), body: Type.Object({ steps: Type.Array(Step) }, { additionalProperties: false }), response: { 200: Type.Object({ workflow_id: Type.String(), version: Type.Integer() }), ...problems } } },
     async (request) =>
@@ -79,6 +127,33 @@ export function registerFollowupRoutes(app: App, ctx: RouteContext): void {
         const r = await saveWorkflow(trx, org.org_id, request.params.code, request.body.steps, actor(request.principal));
         return { workflow_id: r.workflowId, version: r.version };
       }),
+  );
+
+  const NoSendDays = Type.Object(
+    {
+      weekdays: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { description: 'ISO weekdays without sending: 1 = Monday … 7 = Sunday' }),
+      dates: Type.Array(S.BusinessDate, { maxItems: 1000, description: 'Dates without sending, e.g. the organisation’s own closing days' }),
+    },
+    { additionalProperties: false },
+  );
+
+  app.get(
+    '/api/followup/no-send-days',
+    { schema: { tags: ['follow-up'], description: 'Days on which the follow-up sends nothing.', response: { 200: NoSendDays, ...problems } } },
+    async (request) => scoped(request, 'viewer', (_trx, org) => Promise.resolve(noSendDaysOf(org))),
+  );
+
+  app.put(
+    '/api/followup/no-send-days',
+    {
+      schema: {
+        tags: ['follow-up'],
+        description: 'Set the days on which the follow-up sends nothing: a message or formal notice due on such a day goes out on the next business day that is not one. Tasks, charges and hand-overs keep their dates.',
+        body: NoSendDays,
+        response: { 200: NoSendDays, ...problems },
+      },
+    },
+    async (request) => scoped(request, 'admin', (trx, org) => setNoSendDays(trx, org, request.body, actor(request.principal))),
   );
 
   app.post(

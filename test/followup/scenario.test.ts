@@ -10,6 +10,8 @@ import { importInvoiceFile } from '../../src/modules/invoices/invoice-import.ts'
 import { allocatePayment } from '../../src/modules/invoices/ledger-service.ts';
 import { runFollowup, runInTransaction, forecastFollowup, type RunResult } from '../../src/modules/followup/daily-run.ts';
 import { completeTask, resolveDispute } from '../../src/modules/followup/task-service.ts';
+import { ensureDefaultSegments, saveWorkflow } from '../../src/modules/followup/segments.ts';
+import type { WorkflowStep } from '../../src/modules/followup/workflow.ts';
 import { fourteenDayLetterDeadline, nlStatutoryInterest, wikCollectionCosts } from '../../src/core/law/nl.ts';
 
 // Debtors played day by day from the invoice date to hand-over, every step, date and amount asserted.
@@ -196,6 +198,89 @@ describe('the 14-day letter and its costs', () => {
       const stated = await trx.selectFrom('outbox_message').select('data').where('step_key', '=', 'fourteen_day_letter').executeTakeFirstOrThrow();
       const fees = await sql<{ total: bigint }>`SELECT coalesce(sum(amount), 0)::int8 AS total FROM ledger_entry WHERE entry_type = 'fee_charged'`.execute(trx);
       assert.equal(fees.rows[0]?.total.toString(), (stated.data as { stated_costs: string }).stated_costs);
+    });
+  });
+});
+
+describe('interest charged again as it accrues', () => {
+  // A business workflow with a charge, a later interest-only charge, and a monthly repeating one.
+  const steps: WorkflowStep[] = [
+    { key: 'charge', type: 'charge', anchor: 'due_date', offsetDays: 28, charge: { costs: true, interest: true } },
+    { key: 'charge_2', type: 'charge', anchor: 'due_date', offsetDays: 45, charge: { costs: false, interest: true } },
+    { key: 'interest', type: 'charge', anchor: 'due_date', offsetDays: 60, repeatEveryDays: 30, charge: { costs: true, interest: true } },
+  ];
+  async function withSteps(rows: string[]): Promise<Organisation> {
+    const org = await setup(rows);
+    await inOrg(tdb.db, org.org_id, async (trx) => {
+      await ensureDefaultSegments(trx, org.org_id);
+      await saveWorkflow(trx, org.org_id, 'business', steps, 'test');
+    });
+    return org;
+  }
+  const ledger = (org: Organisation, number: string) =>
+    inOrg(tdb.db, org.org_id, async (trx) => {
+      const r = await sql<{ costs: bigint; interest: bigint; keys: string[] }>`
+        SELECT coalesce(sum(e.amount) FILTER (WHERE e.entry_type = 'fee_charged'), 0)::int8 AS costs,
+          coalesce(sum(e.amount) FILTER (WHERE e.entry_type = 'interest_charged'), 0)::int8 AS interest,
+          (SELECT array_agg(x.step_key ORDER BY x.step_key) FROM followup_execution x WHERE x.invoice_id = i.invoice_id) AS keys
+        FROM invoice i JOIN ledger_entry e ON e.invoice_id = i.invoice_id WHERE i.number = ${number} GROUP BY i.invoice_id`.execute(trx);
+      return r.rows[0]!;
+    });
+
+  test('each charge books only the interest accrued since the last one, never less than zero; costs once', async () => {
+    const org = await withSteps([
+      'I-1,Y1,Ijzer B.V.,business,NL,i@ijzer.nl,Weg 1,1000 AA,Amsterdam,2026-01-05,2026-02-04,1210.00',
+      'I-2,Y2,Haan B.V.,business,NL,h@haan.nl,Weg 2,1000 AA,Amsterdam,2026-01-05,2026-02-04,1210.00',
+    ]);
+    const happened = await play(org, '2026-02-20', '2026-07-10', async (d) => {
+      if (d !== '2026-03-10') return;
+      await inOrg(tdb.db, org.org_id, async (trx) => {
+        const i2 = await trx.selectFrom('invoice').select('invoice_id').where('number', '=', 'I-2').executeTakeFirstOrThrow();
+        await allocatePayment(trx, { invoiceId: i2.invoice_id, amount: 60500n, bookingDate: d, actor: 'test' }); // half the principal
+      });
+    });
+    // Statutory commercial interest 10.15% on €1,210.00 from 5 February 2026: €9.08 to 4 March, €14.81 to
+    // 21 March, €19.85 to 5 April, €29.95 to 5 May, €40.04 to 4 June, €50.14 to 4 July (a new rate
+    // period from 1 July). On €605.00: €7.40, €9.93, €14.97, €20.02, €25.06.
+    assert.deepEqual(happened.sort((a, b) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`)), [
+      ['2026-03-04', 'charge:I-1:18150:908'], ['2026-03-04', 'charge:I-2:18150:908'], // due + 28: WIK costs €181.50 and the interest to date
+      ['2026-03-21', 'charge:I-1:0:573'], // due + 45: 14.81 − 9.08
+      ['2026-03-21', 'charge:I-2:0:0'], // half paid on 10 March: 7.40 to date on what is open, 9.08 charged before: nothing, not a negative charge
+      ['2026-04-05', 'charge:I-1:0:504'], ['2026-04-05', 'charge:I-2:0:85'], // due + 60: 19.85 − 14.81; 9.93 − 9.08
+      ['2026-05-05', 'charge:I-1:0:1010'], ['2026-05-05', 'charge:I-2:0:504'], // + 30 days: 29.95 − 19.85; 14.97 − 9.93
+      ['2026-06-04', 'charge:I-1:0:1009'], ['2026-06-04', 'charge:I-2:0:505'],
+      ['2026-07-04', 'charge:I-1:0:1010'], ['2026-07-04', 'charge:I-2:0:504'],
+    ]);
+    const i1 = await ledger(org, 'I-1');
+    assert.deepEqual([i1.costs, i1.interest], [18150n, nlStatutoryInterest({ principal: 121000n, from: '2026-02-05', to: '2026-07-04', kind: 'commercial' }).interest]);
+    assert.equal(i1.interest, 5014n);
+    assert.deepEqual(i1.keys, ['charge', 'charge_2', 'interest', 'interest#1', 'interest#2', 'interest#3']);
+    const i2 = await ledger(org, 'I-2');
+    assert.deepEqual([i2.costs, i2.interest], [18150n, 2506n], 'what is charged equals the interest to date on what is open');
+  });
+
+  test('after weeks without a run the latest occurrence charges everything accrued, once; a rerun books nothing', async () => {
+    const org = await withSteps(['I-3,Y3,Kalk B.V.,business,NL,k@kalk.nl,Weg 3,1000 AA,Amsterdam,2026-01-05,2026-02-04,1210.00']);
+    const first = await runFollowup(tdb.db, org, { date: '2026-03-04' });
+    assert.deepEqual(describeRun(first), [['2026-03-04', 'charge:I-3:18150:908']]);
+    const late = await runFollowup(tdb.db, org, { date: '2026-06-10' }); // charge_2 (21 March) and the third interest date (4 June) due together
+    assert.deepEqual(describeRun(late), [['2026-06-10', 'charge:I-3:0:3298'], ['2026-06-10', 'charge:I-3:0:0']]); // 42.06 − 9.08, then nothing left
+    assert.deepEqual(describeRun(await runFollowup(tdb.db, org, { date: '2026-06-10' })), []);
+    assert.deepEqual(describeRun(await runFollowup(tdb.db, org, { date: '2026-07-03' })), []);
+    assert.deepEqual(describeRun(await runFollowup(tdb.db, org, { date: '2026-07-04' })), [['2026-07-04', 'charge:I-3:0:808']]); // 50.14 − 42.06
+    const i3 = await ledger(org, 'I-3');
+    assert.deepEqual(i3.keys, ['charge', 'charge_2', 'interest#2', 'interest#3']);
+    assert.equal(i3.interest, 5014n);
+  });
+
+  test('only a charge step repeats', async () => {
+    const org = await setup([]);
+    await inOrg(tdb.db, org.org_id, async (trx) => {
+      await ensureDefaultSegments(trx, org.org_id);
+      await assert.rejects(
+        saveWorkflow(trx, org.org_id, 'business', [{ key: 'nag', type: 'message', anchor: 'due_date', offsetDays: 3, repeatEveryDays: 7, message: { template: 'reminder_1', channels: ['email'] } }], 'test'),
+        /step 1 \(nag\): only a charge step can repeat/,
+      );
     });
   });
 });

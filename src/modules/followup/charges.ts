@@ -1,8 +1,12 @@
 import type { Organisation } from '../../db/schema.ts';
+import { formatAmount } from '../../core/money.ts';
 import { nlB2bCollectionCosts, nlStatutoryInterest, wikCollectionCosts } from '../../core/law/nl.ts';
 import { beCommercialInterest, beConsumerDamages, beFixedCompensation } from '../../core/law/be.ts';
 
 // What a charge step may book on an invoice, by the creditor's country and the debtor's kind.
+// NOTE: a charge books what is owed to date less what was charged before, never less than zero:
+// a later charge step, or a repeating one, books only the interest accrued since the last charge,
+// and the collection costs (a one-off sum by the principal) once.
 
 export interface ChargeInput {
   country: Organisation['country'];
@@ -10,6 +14,8 @@ export interface ChargeInput {
   principal: bigint;
   dueDate: string;
   date: string;
+  /** Costs and interest charged on the invoice before (their reversals deducted), in `currency`. */
+  charged?: { costs: bigint; interest: bigint; currency: string };
 }
 
 export interface Charge {
@@ -54,6 +60,15 @@ export function computeCharge(input: ChargeInput, want: { costs: boolean; intere
       interest = beCommercialInterest({ principal, from, to: input.date }).interest;
       interestRule = 'BE late-payment interest (law of 2 August 2002)';
     }
+  }
+  const before = input.charged;
+  if (before && before.costs > 0n && costs > 0n) {
+    costs = costs > before.costs ? costs - before.costs : 0n;
+    costsRule = `${costsRule}, less ${formatAmount(before.costs, before.currency)} charged before`;
+  }
+  if (before && before.interest > 0n && interestRule !== null) {
+    interest = interest > before.interest ? interest - before.interest : 0n;
+    interestRule = `${interestRule} to ${input.date}, less ${formatAmount(before.interest, before.currency)} charged before`;
   }
   return { costs, costsRule, interest, interestRule };
 }

@@ -8,8 +8,9 @@ import { parseAmount } from '../../core/money.ts';
 import { nextBusinessDay } from '../../core/holidays.ts';
 import { fourteenDayLetterDeadline, wikCollectionCosts } from '../../core/law/nl.ts';
 import { beConsumerDamages } from '../../core/law/be.ts';
-import { ensureDefaultSegments, loadSegments, segmentOfDebtorSql, type SegmentWithWorkflow } from './segments.ts';
+import { ensureDefaultSegments, loadSegments, paymentBehaviourJoinSql, segmentOfDebtorSql, type SegmentWithWorkflow } from './segments.ts';
 import { computeCharge } from './charges.ts';
+import { isNoSendDay, nextSendingDay, noSendDaysOf } from './no-send-days.ts';
 import type { WorkflowStep } from './workflow.ts';
 
 // The daily run: for every open invoice, the steps of its debtor's segment workflow that are due
@@ -74,6 +75,9 @@ export interface RunResult {
 
 class Rollback extends Error {}
 
+/** The step types that send something to the debtor: they move off the days without sending. */
+const SENDING: readonly string[] = ['message', 'formal_notice'];
+
 /** Every day of a range simulated in one transaction that is rolled back: what the workflows will do. */
 export async function forecastFollowup(db: Db, org: Organisation, range: { from: string; to: string }): Promise<RunResult[]> {
   const days: RunResult[] = [];
@@ -100,12 +104,15 @@ interface DueRow {
   workflow_id: string;
   segment_id: string;
   step_key: string;
+  /** The execution's key: the step key, with `#<n>` for a repeating step's n-th repetition. */
+  exec_key: string;
   step_rank: number;
   step_date: string;
   open_amount: bigint;
   principal_open: bigint;
   due_date: string;
   currency: string;
+  mandate_blocked: boolean;
 }
 
 export async function runFollowup(db: Db, org: Organisation, options: RunOptions): Promise<RunResult> {
@@ -153,8 +160,10 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
       ${col((r) => r.step.type)}::text[], ${col((r) => r.step.anchor)}::text[], ${col((r) => r.step.offsetDays)}::int4[], ${col((r) => r.step.businessDays ?? false)}::bool[],
       ${col((r) => (r.step.conditions?.minOpenAmount ? (parseAmount(r.step.conditions.minOpenAmount, org.currency) ?? 0n).toString() : null))}::int8[],
       ${col((r) => r.step.conditions?.debtorKind ?? null)}::text[], ${col((r) => r.step.conditions?.afterStep ?? null)}::text[],
-      ${col((r) => r.step.conditions?.afterOutcome?.step ?? null)}::text[], ${col((r) => r.step.conditions?.afterOutcome?.outcome ?? null)}::text[]
-    ) AS s(segment_id, workflow_id, step_key, step_rank, step_type, anchor, offset_days, business_days, min_open, debtor_kind, after_step, after_outcome_step, after_outcome)
+      ${col((r) => r.step.conditions?.afterOutcome?.step ?? null)}::text[], ${col((r) => r.step.conditions?.afterOutcome?.outcome ?? null)}::text[],
+      ${col((r) => SENDING.includes(r.step.type))}::bool[], ${col((r) => r.step.conditions?.noDirectDebitMandate ?? false)}::bool[],
+      ${col((r) => r.step.repeatEveryDays ?? null)}::int4[]
+    ) AS s(segment_id, workflow_id, step_key, step_rank, step_type, anchor, offset_days, business_days, min_open, debtor_kind, after_step, after_outcome_step, after_outcome, sends, no_mandate, repeat_days)
   `.execute(trx);
   await sql`ANALYZE fu_step`.execute(trx);
 
@@ -163,14 +172,20 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   // filter on the segment expression itself has no statistics and made the planner walk the
   // invoices debtor by debtor. The debtors' open totals (read only when a segment rule has a
   // minimum) are one grouped pass; a running promise is an anti-join on its unnested invoice ids,
-  // not a scan of every open promise for every invoice.
+  // not a scan of every open promise for every invoice. Whether a debtor has a direct-debit mandate
+  // in force on the run date is looked up only when a step's condition asks.
+  const mandateAsked = stepRows.some((r) => r.step.conditions?.noDirectDebitMandate);
+  const hasMandate = mandateAsked
+    ? sql`EXISTS (SELECT 1 FROM sepa_mandate m WHERE m.org_id = d.org_id AND m.debtor_id = d.debtor_id AND m.signed_on <= ${date}::date AND (m.revoked_on IS NULL OR m.revoked_on > ${date}::date))`
+    : sql`false`;
   await sql`
     CREATE TEMP TABLE fu_debtor ON COMMIT DROP AS
     SELECT d.org_id, d.debtor_id, d.number AS debtor_number, d.name AS debtor_name, d.kind AS debtor_kind, d.language AS debtor_language,
-      d.account_manager_user_id, seg.segment_id
+      d.account_manager_user_id, seg.segment_id, ${hasMandate} AS has_mandate
     FROM debtor d
     LEFT JOIN (SELECT o.org_id, o.debtor_id, sum(o.open_amount) AS open_total FROM invoice o WHERE o.currency = ${org.currency} GROUP BY o.org_id, o.debtor_id) t
       ON t.org_id = d.org_id AND t.debtor_id = d.debtor_id
+    ${paymentBehaviourJoinSql(segments, org.currency, date)}
     CROSS JOIN LATERAL (SELECT ${segmentOfDebtorSql(segments, org.currency)} AS segment_id) seg
     WHERE seg.segment_id = ANY(${segments.filter((s) => !s.excluded).map((s) => s.segmentId)}::text[])
   `.execute(trx);
@@ -178,7 +193,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   await sql`
     CREATE TEMP TABLE fu_invoice ON COMMIT DROP AS
     SELECT i.invoice_id, i.number, i.debtor_id, d.debtor_number, d.debtor_name, d.debtor_kind, d.debtor_language,
-      d.account_manager_user_id, i.issue_date, i.due_date, i.open_amount, i.currency, d.segment_id
+      d.account_manager_user_id, i.issue_date, i.due_date, i.open_amount, i.currency, d.segment_id, d.has_mandate
     FROM invoice i
     JOIN fu_debtor d ON d.org_id = i.org_id AND d.debtor_id = i.debtor_id
     WHERE i.kind = 'invoice' AND i.open_amount > 0 AND i.collection_status IS NULL AND i.issue_date <= ${date}::date
@@ -192,43 +207,71 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   const counts = await sql<{ n: bigint; lo: string | null }>`SELECT count(*) AS n, min(least(issue_date, due_date)) - 400 AS lo FROM fu_invoice`.execute(trx);
   result.invoicesConsidered = Number(counts.rows[0]?.n ?? 0n);
 
-  // Business days, for the steps that move off weekends and holidays.
+  // Business days, for the steps that move off weekends and holidays, and sending days, for the
+  // steps that send (off the organisation's days without sending as well).
+  const noSend = noSendDaysOf(org);
+  const nextOpen = (d: string): string => (isNoSendDay(noSend, d) ? nextSendingDay(noSend, d, org.country) : d);
   const from = counts.rows[0]?.lo ?? date;
   const days: string[] = [];
   const next: string[] = [];
+  const nextSend: string[] = [];
+  const nextOpenDay: string[] = [];
   for (let d = from; d <= addDays(date, 1); d = addDays(d, 1)) {
     days.push(d);
     next.push(nextBusinessDay(d, org.country));
+    nextSend.push(nextSendingDay(noSend, d, org.country));
+    nextOpenDay.push(nextOpen(d));
   }
-  await sql`CREATE TEMP TABLE fu_bday ON COMMIT DROP AS SELECT * FROM unnest(${days}::date[], ${next}::date[]) AS b(d, next_bd)`.execute(trx);
+  await sql`CREATE TEMP TABLE fu_bday ON COMMIT DROP AS SELECT * FROM unnest(${days}::date[], ${next}::date[], ${nextSend}::date[], ${nextOpenDay}::date[]) AS b(d, next_bd, next_send_bd, next_open)`.execute(trx);
   // A business-day step is due when the next business day from its date is today or before: as
   // that is monotonic, when its date is on or before the last day whose next business day is not
   // after today (today itself on a business day). The candidates are filtered on that plain date.
-  let lastDay = date;
-  while (nextBusinessDay(lastDay, org.country) > date) lastDay = addDays(lastDay, -1);
+  // The same for sending steps with the next sending day; on a day without sending none is due.
+  const lastDayOf = (f: (d: string) => string): string => {
+    let d = date;
+    while (f(d) > date) d = addDays(d, -1);
+    return d;
+  };
+  const lastDay = lastDayOf((d) => nextBusinessDay(d, org.country));
+  const lastSendDay = lastDayOf((d) => nextSendingDay(noSend, d, org.country));
+  const lastOpenDay = lastDayOf(nextOpen);
+  const sendsToday = !isNoSendDay(noSend, date);
 
   // Every step due today or before and never executed for the invoice, conditions checked. The
   // candidates (date, amount, kind, never executed) come first; the conditions that look at earlier
   // executions, and the principal, only for those.
+  // A repeating step's latest occurrence on or before today is its candidate, under its own key.
+  // NOTE: without repeating steps the key is the plain step key, so the anti-join on the
+  // executions stays a plain column match for the planner.
+  const limit = sql`(CASE WHEN s.sends AND s.business_days THEN ${lastSendDay}::date WHEN s.sends THEN ${lastOpenDay}::date
+                          WHEN s.business_days THEN ${lastDay}::date ELSE ${date}::date END)`;
+  const repeats = stepRows.some((r) => r.step.repeatEveryDays !== undefined);
+  const occurrence = repeats ? sql`CASE WHEN s.repeat_days IS NULL THEN 0 ELSE (${limit} - r.first) / s.repeat_days END` : sql`0`;
+  const execKey = repeats ? sql`CASE WHEN o.n = 0 THEN s.step_key ELSE s.step_key || '#' || o.n END` : sql`s.step_key`;
   const due = await sql<DueRow>`
     WITH c AS MATERIALIZED (
       SELECT f.invoice_id, f.number, f.debtor_id, f.debtor_number, f.debtor_name, f.debtor_kind, f.debtor_language, f.account_manager_user_id,
-        s.workflow_id, f.segment_id, s.step_key, s.step_rank, s.business_days, s.after_step, s.after_outcome_step, s.after_outcome, r.raw,
+        s.workflow_id, f.segment_id, s.step_key, s.step_rank, s.business_days, s.sends, s.after_step, s.after_outcome_step, s.after_outcome,
+        r.first + o.n * coalesce(s.repeat_days, 0) AS raw, ${execKey} AS exec_key,
+        (s.no_mandate AND f.has_mandate) AS mandate_blocked,
         f.open_amount, f.due_date, f.currency
       FROM fu_invoice f
       JOIN fu_step s ON s.segment_id = f.segment_id
-      CROSS JOIN LATERAL (SELECT (CASE s.anchor WHEN 'due_date' THEN f.due_date ELSE f.issue_date END) + s.offset_days AS raw) r
-      WHERE r.raw <= (CASE WHEN s.business_days THEN ${lastDay}::date ELSE ${date}::date END)
+      CROSS JOIN LATERAL (SELECT (CASE s.anchor WHEN 'due_date' THEN f.due_date ELSE f.issue_date END) + s.offset_days AS first) r
+      CROSS JOIN LATERAL (SELECT ${occurrence} AS n) o
+      WHERE r.first <= ${limit}
+        AND (${sendsToday}::bool OR NOT s.sends)
         AND (s.min_open IS NULL OR f.open_amount >= s.min_open)
         AND (s.debtor_kind IS NULL OR f.debtor_kind = s.debtor_kind)
-        AND NOT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = s.step_key)
+        AND NOT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id
+                          AND e.step_key = ${execKey})
     )
     SELECT c.invoice_id, c.number, c.debtor_id, c.debtor_number, c.debtor_name, c.debtor_kind, c.debtor_language, c.account_manager_user_id,
-      c.workflow_id, c.segment_id, c.step_key, c.step_rank, x.step_date, c.open_amount, c.due_date, c.currency,
+      c.workflow_id, c.segment_id, c.step_key, c.exec_key, c.step_rank, x.step_date, c.open_amount, c.due_date, c.currency, c.mandate_blocked,
       c.open_amount - coalesce((SELECT sum(e.amount) FROM ledger_entry e WHERE e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.component <> 'principal'), 0)::int8 AS principal_open
     FROM c
-    LEFT JOIN fu_bday b ON c.business_days AND b.d = c.raw
-    CROSS JOIN LATERAL (SELECT coalesce(b.next_bd, c.raw) AS step_date) x
+    LEFT JOIN fu_bday b ON (c.business_days OR c.sends) AND b.d = c.raw
+    CROSS JOIN LATERAL (SELECT coalesce(CASE WHEN c.sends AND c.business_days THEN b.next_send_bd WHEN c.sends THEN b.next_open ELSE b.next_bd END, c.raw) AS step_date) x
     -- NOTE: the conditions on earlier executions are probed per candidate (a lateral LIMIT 1), so
     -- that the planner never hashes every execution and its message for them instead.
     LEFT JOIN LATERAL (
@@ -251,13 +294,22 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   // are booked even when a later step is due as well.
   const segmentById = new Map(segments.map((s) => [s.segmentId, s]));
   const stepOf = (r: DueRow): WorkflowStep => segmentById.get(r.segment_id)!.steps[r.step_rank]!;
-  const byInvoice = groupBy(due.rows, (r) => r.invoice_id);
+  // NOTE: a step due while the debtor has a direct-debit mandate in force is skipped for good (not
+  // kept for later): were the mandate revoked afterwards, it would otherwise come after later steps.
+  const mandateBlocked = due.rows.filter((r) => r.mandate_blocked);
+  const byInvoice = groupBy(due.rows.filter((r) => !r.mandate_blocked), (r) => r.invoice_id);
   const chosen: DueRow[] = [];
   const superseded: DueRow[] = [];
+  const rankOf = (r: DueRow) => (stepOf(r).type === 'formal_notice' ? 1000 : 0) + r.step_rank;
+  const sends = (r: DueRow) => SENDING.includes(stepOf(r).type);
   for (const rows of byInvoice.values()) {
     const latestDate = rows.reduce((m, r) => (r.step_date > m ? r.step_date : m), '');
+    // NOTE: two messages of one invoice due on the same day (days without sending pushed them
+    // together): the higher one goes, the lower one is superseded, not sent on a later day.
+    const latestSending = rows.filter((r) => r.step_date === latestDate && sends(r));
+    const topSending = latestSending.length > 0 ? latestSending.reduce((a, b) => (rankOf(b) > rankOf(a) ? b : a)) : null;
     for (const r of rows) {
-      if (r.step_date === latestDate || stepOf(r).type === 'charge') chosen.push(r);
+      if (stepOf(r).type === 'charge' || (r.step_date === latestDate && (!sends(r) || r === topSending))) chosen.push(r);
       else superseded.push(r);
     }
   }
@@ -273,11 +325,10 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   const alreadyToday = new Set(
     (await trx.selectFrom('outbox_message').select('debtor_id').where('scheduled_for', '=', date).where('kind', '<>', 'invoice_delivery').execute()).map((r) => r.debtor_id),
   );
-  const messageRows = chosen.filter((r) => ['message', 'formal_notice'].includes(stepOf(r).type));
+  const messageRows = chosen.filter(sends);
   const byDebtor = groupBy(messageRows, (r) => r.debtor_id);
   const deferred = new Set<string>();
   const executions: { row: DueRow; status: 'done' | 'skipped'; detail: string | null; messageId: string | null; taskId: string | null }[] = [];
-  const rankOf = (r: DueRow) => (stepOf(r).type === 'formal_notice' ? 1000 : 0) + r.step_rank;
   for (const [debtorId, rows] of byDebtor) {
     if (alreadyToday.has(debtorId)) {
       for (const r of rows) deferred.add(r.invoice_id);
@@ -363,9 +414,27 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     `.execute(trx);
     for (const row of rows.rows) letters.set(row.invoice_id, { messageId: row.message_id, stated: BigInt(row.stated ?? '0'), charged: row.charged });
   }
+  // Costs and interest charged before, per invoice: a charge books only what was not charged yet.
+  // NOTE: a reversal entry keeps the component of what it reverses only by its link, so it is
+  // joined to the entry it reverses.
+  const charged = new Map<string, { costs: bigint; interest: bigint; currency: string }>();
+  if (charging.length > 0) {
+    const rows = await sql<{ invoice_id: string; currency: string; costs: bigint; interest: bigint }>`
+      SELECT e.invoice_id, min(e.currency) AS currency,
+        coalesce(sum(e.amount) FILTER (WHERE coalesce(x.entry_type, e.entry_type) = 'fee_charged'), 0)::int8 AS costs,
+        coalesce(sum(e.amount) FILTER (WHERE coalesce(x.entry_type, e.entry_type) = 'interest_charged'), 0)::int8 AS interest
+      FROM ledger_entry e
+      LEFT JOIN ledger_entry x ON e.entry_type = 'reversed' AND x.org_id = e.org_id AND x.entry_id = e.reverses_entry_id
+      WHERE e.org_id = ${org.org_id} AND e.invoice_id = ANY(${[...new Set(charging.map((r) => r.invoice_id))]}::text[])
+        AND e.entry_type IN ('fee_charged', 'interest_charged', 'reversed')
+      GROUP BY e.invoice_id
+    `.execute(trx);
+    for (const row of rows.rows) charged.set(row.invoice_id, { costs: row.costs, interest: row.interest, currency: row.currency });
+  }
   const lettersCharged = new Set<string>();
   for (const r of charging) {
-    const c = computeCharge({ country: org.country, debtorKind: r.debtor_kind, principal: r.principal_open, dueDate: r.due_date, date }, stepOf(r).charge!);
+    const before = charged.get(r.invoice_id) ?? { costs: 0n, interest: 0n, currency: r.currency };
+    const c = computeCharge({ country: org.country, debtorKind: r.debtor_kind, principal: r.principal_open, dueDate: r.due_date, date, charged: before }, stepOf(r).charge!);
     const letter = r.debtor_kind === 'consumer' ? letters.get(r.invoice_id) : undefined;
     if (letter && stepOf(r).charge!.costs) {
       const first = !letter.charged && !lettersCharged.has(letter.messageId);
@@ -373,6 +442,8 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
       c.costs = first ? letter.stated : 0n;
       c.costsRule = first ? `NL WIK costs stated in the 14-day letter ${letter.messageId}` : `costs of the 14-day letter ${letter.messageId} charged on another invoice`;
     }
+    // Two charge steps of one invoice in one run (after days without a run): the second books what the first did not.
+    charged.set(r.invoice_id, { ...before, costs: before.costs + c.costs, interest: before.interest + c.interest });
     if (c.costs > 0n) entries.push({ entry_id: newId('led'), invoice_id: r.invoice_id, entry_type: 'fee_charged', amount: c.costs, currency: r.currency, reason: c.costsRule, component: 'costs' });
     if (c.interest > 0n) entries.push({ entry_id: newId('led'), invoice_id: r.invoice_id, entry_type: 'interest_charged', amount: c.interest, currency: r.currency, reason: c.interestRule, component: 'interest' });
     result.charges.push({ invoiceNumber: r.number, costs: c.costs, interest: c.interest, rule: [c.costsRule, c.interestRule].filter(Boolean).join('; ') });
@@ -400,6 +471,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   }
   for (const r of chosen.filter((x) => stepOf(x).type === 'wait')) executions.push({ row: r, status: 'done', detail: 'wait', messageId: null, taskId: null });
 
+  for (const r of mandateBlocked) executions.push({ row: r, status: 'skipped', detail: 'the debtor has a direct-debit mandate in force', messageId: null, taskId: null });
   // Superseded steps are recorded as skipped, unless their invoice's message was deferred today.
   for (const r of superseded) if (!deferred.has(r.invoice_id)) executions.push({ row: r, status: 'skipped', detail: 'superseded by a later step due at the same time', messageId: null, taskId: null });
   result.deferred = deferred.size;
@@ -421,7 +493,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   });
   await insertRows(trx, 'event', orgId, events, { event_id: 'text', type: 'text', subject_type: 'text', subject_id: 'text', actor: 'text', data: 'jsonb' });
   const rows = executions.map((e) => ({
-    execution_id: newId('exe'), invoice_id: e.row.invoice_id, debtor_id: e.row.debtor_id, workflow_id: e.row.workflow_id, step_key: e.row.step_key,
+    execution_id: newId('exe'), invoice_id: e.row.invoice_id, debtor_id: e.row.debtor_id, workflow_id: e.row.workflow_id, step_key: e.row.exec_key,
     step_type: stepOf(e.row).type, due_date: e.row.step_date, run_date: date, run_id: runId, status: e.status, detail: e.detail, task_id: e.taskId, message_id: e.messageId,
   }));
   await insertRows(trx, 'followup_execution', orgId, rows.sort(byInvoiceId), {

@@ -16,6 +16,11 @@ export interface WorkflowStep {
   offsetDays: number;
   /** Move a step that falls on a weekend or public holiday to the next business day. */
   businessDays?: boolean;
+  /**
+   * Charge steps only: repeat every so many days after the first date (e.g. 30: interest charged
+   * again monthly as it accrues). Each occurrence is executed once, under the key `<key>#<n>`.
+   */
+  repeatEveryDays?: number;
   task?: { kind: TaskKind; assignee: 'account_manager' | 'credit_controller'; dueInDays?: number; title?: string };
   message?: { template: string; tone?: string; channels: Channel[]; demandChannel?: boolean };
   notice?: { kind: NoticeKind; registered?: boolean; channels?: Channel[] };
@@ -27,6 +32,8 @@ export interface WorkflowStep {
     afterOutcome?: { step: string; outcome: string };
     /** Only once this earlier step was done for the invoice (e.g. costs only after the 14-day letter). */
     afterStep?: string;
+    /** Skipped (recorded, for good) when due while the debtor has a SEPA direct-debit mandate in force: the creditor collects. */
+    noDirectDebitMandate?: boolean;
   };
 }
 
@@ -54,6 +61,10 @@ export function validateSteps(steps: readonly WorkflowStep[]): void {
       throw new AppError('bad_request', `${at}: registered mail is a letter: set notice.channels to ["letter"] (or leave it out).`);
     }
     if (s.type === 'charge' && !s.charge) throw new AppError('bad_request', `${at}: a charge step needs "charge".`);
+    if (s.repeatEveryDays !== undefined) {
+      if (s.type !== 'charge') throw new AppError('bad_request', `${at}: only a charge step can repeat (repeatEveryDays).`);
+      if (!Number.isInteger(s.repeatEveryDays) || s.repeatEveryDays < 1 || s.repeatEveryDays > 366) throw new AppError('bad_request', `${at}: repeatEveryDays must be a whole number of days from 1 to 366.`);
+    }
     for (const ref of [s.conditions?.afterStep, s.conditions?.afterOutcome?.step]) {
       if (ref && !keys.has(ref)) throw new AppError('bad_request', `${at}: it refers to step "${ref}", which does not come before it.`);
     }
