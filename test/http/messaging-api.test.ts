@@ -50,12 +50,14 @@ test('preview, a payment request, the receipt link that closes the check task, t
 
   const run = await runFollowup(tdb.db, org, { date: '2026-03-09' }); // key accounts: check_received at invoice date + 5 business days
   assert.deepEqual(run.tasks.map((t) => t.kind), ['check_received']);
-  const request = await app.inject({ method: 'POST', url: '/api/debtors/KA1/payment-requests', headers: h, payload: { reason: 'Graag voor de jaarafsluiting', invoices: ['K-2'] } });
+  const request = await app.inject({ method: 'POST', url: '/api/debtors/KA1/payment-requests', headers: h, payload: { reason: 'Graag voor de jaarafsluiting <b>vandaag</b>', invoices: ['K-2'] } });
   assert.equal(request.statusCode, 201, request.body);
   const d = await dispatchOutbox(tdb.db, org, { email: recording, now: () => new Date('2026-03-09T09:00:00Z') });
   assert.equal(d.sent, 1);
   const mail = sent[0]!;
   assert.match(mail.text, /K-2/);
+  assert.match(mail.text, /Graag voor de jaarafsluiting <b>vandaag<\/b>/, 'the controller\'s reason is in the request');
+  assert.match(mail.html, /Graag voor de jaarafsluiting &lt;b&gt;vandaag&lt;\/b&gt;/, 'and escaped in the HTML');
   const link = /https:\/\/arflow\.example\.nl\/confirm\/(msg_[0-9a-f]+)\?t=([\w-]+)/.exec(mail.text);
   assert.ok(link, 'the e-mail carries the receipt link');
   const pay = /https:\/\/arflow\.example\.nl(\/pay\/msg_[0-9a-f]+\?t=[\w-]+)/.exec(mail.text);

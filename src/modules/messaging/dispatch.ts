@@ -182,7 +182,7 @@ function renderInputFrom(org: Organisation, m: Claimed, channel: Channel, debtor
   const invoices = invoiceRows
     .filter((i) => position.has(i.invoice_id))
     .sort((a, b) => (a.due_date === b.due_date ? position.get(a.invoice_id)! - position.get(b.invoice_id)! : a.due_date < b.due_date ? -1 : 1));
-  const data = (m.data ?? {}) as { deadline?: string | null; stated_costs?: string | null };
+  const data = (m.data ?? {}) as { deadline?: string | null; stated_costs?: string | null; reason?: string | null };
   const token = signedToken(secret, m.message_id);
   const language = (['nl', 'en', 'fr', 'de'].includes(m.language) ? m.language : 'nl') as RenderInput['language'];
   const branding = org.branding as { primaryColor?: string; logoUrl?: string; footer?: string };
@@ -192,7 +192,7 @@ function renderInputFrom(org: Organisation, m: Claimed, channel: Channel, debtor
     debtor: { name: debtor.name, number: debtor.number, kind: debtor.kind, addressLine: debtor.address_line, postalCode: debtor.postal_code, city: debtor.city, country: debtor.country },
     invoices: invoices.map((i) => ({ number: i.number, issueDate: i.issue_date, dueDate: i.due_date, openAmount: i.open_amount, currency: i.currency })),
     total: invoices.reduce((s, i) => s + i.open_amount, 0n), currency: m.currency,
-    deadline: data.deadline ?? undefined, statedCosts: data.stated_costs ? BigInt(data.stated_costs) : undefined,
+    deadline: data.deadline ?? undefined, statedCosts: data.stated_costs ? BigInt(data.stated_costs) : undefined, note: data.reason ?? undefined,
     payLink: `${publicUrl}/pay/${m.message_id}?t=${token}`, receiptLink: `${publicUrl}/confirm/${m.message_id}?t=${token}`,
     paymentReference: invoices.length === 1 ? (invoices[0]!.payment_reference ?? undefined) : undefined, date: m.scheduled_for,
   };

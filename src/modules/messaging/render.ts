@@ -79,6 +79,8 @@ export interface RenderInput {
   deadline?: string | null;
   /** Minor units: the costs or damages that will be charged when the deadline passes. */
   statedCosts?: bigint | null;
+  /** A personal note from the sender (the reason of a payment request), shown as written (escaped). */
+  note?: string | null;
   payLink: string;
   /** Where the debtor confirms receipt or reports a problem with the invoice. */
   receiptLink?: string | null;
@@ -340,6 +342,7 @@ interface TemplateData {
   has_costs: boolean;
   deadline: string | null;
   deadline_short: string | null;
+  note: string | null;
   date: string;
   pay_link: string;
   receipt_link: string | null;
@@ -422,6 +425,7 @@ function prepare(input: RenderInput): Prepared {
     has_costs: statedCosts !== null && statedCosts > 0n,
     deadline: deadline === null ? null : formatDate(deadline, language),
     deadline_short: deadline === null ? null : formatDate(deadline, language, 'short'),
+    note: present(input.note),
     date: formatDate(input.date, language),
     pay_link: payLink,
     receipt_link: receiptLink,
