@@ -120,10 +120,12 @@ test('the stored letter: the address in the window zone, the letterhead, page nu
   const all = pdfText(doc.pdf);
   assert.match(all, /Industrieweg 12/, 'the letterhead carries the organisation’s address');
   assert.match(all, /Utrecht, 9 februari 2026/, 'dated in the debtor’s language, at the organisation’s city');
-  assert.match(all, new RegExp(`Pagina ${doc.pages}/${doc.pages}`), 'page numbers');
+  // The letter (two pages), then the enclosed statement of account (its own page numbering).
+  assert.equal(doc.pages, 3);
+  assert.match(all, /Pagina 2\/2[\s\S]*Rekeningoverzicht[\s\S]*L-1[\s\S]*Pagina 1\/1/, 'page numbers, and the statement enclosed after the letter');
   assert.doesNotMatch(all, /AANGETEKEND/);
   assert.ok(darkIn(renderPage(doc.pdf, 100), 100, POSTAL_ZONE) > 300);
-  const qr = decodeQr(renderPage(doc.pdf, 200, doc.pages));
+  const qr = decodeQr(renderPage(doc.pdf, 200, 2));
   assert.ok(qr, 'a QR code is on the letter');
   const lines = qr.split('\n');
   assert.equal(lines[6], 'NL91ABNA0417164300');

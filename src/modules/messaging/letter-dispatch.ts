@@ -5,6 +5,7 @@ import { inOrg } from '../../db/database.ts';
 import type { Organisation } from '../../db/schema.ts';
 import { letterPdf, type LetterInput } from './letter-pdf.ts';
 import type { OutgoingLetter } from './transport.ts';
+import { attachmentsOf } from './attachments.ts';
 
 // A letter is laid out once, when its message is rendered, and the PDF is stored in
 // message_document: the dispatcher, a re-send after a crash, the bundle for own printing and the
@@ -124,12 +125,26 @@ export async function storeLetterDocument(trx: Trx, org: Organisation, m: Letter
   const existing = await readStored(trx, m.message_id);
   if (existing) return existing;
   const { input } = await letterInput(trx, org, m);
-  const pdf = await letterPdf(input);
+  // NOTE: the documents an e-mail would attach (the invoice, the statement of account) are enclosed:
+  // their pages follow the letter's, in one PDF, so print-and-mail and the bundle send them along.
+  const enclosures = (await attachmentsOf(trx, m.message_id)).filter((a) => a.contentType === 'application/pdf');
+  const pdf = await withEnclosures(await letterPdf(input), enclosures.map((a) => a.content));
   const pages = (await PDFDocument.load(pdf)).getPageCount();
   const sha256 = createHash('sha256').update(pdf).digest('hex');
   await trx.insertInto('message_document').values({ org_id: org.org_id, message_id: m.message_id, kind: 'letter_pdf', content: pdf, sha256, pages }).execute();
   await trx.updateTable('outbox_message').set({ cost: letterCost(org, input.registered === true) }).where('message_id', '=', m.message_id).execute();
   return { pdf, sha256, pages };
+}
+
+/** The letter followed by the pages of each enclosure (PDFs). */
+async function withEnclosures(letter: Uint8Array, enclosures: Uint8Array[]): Promise<Uint8Array> {
+  if (enclosures.length === 0) return letter;
+  const doc = await PDFDocument.load(letter);
+  for (const bytes of enclosures) {
+    const source = await PDFDocument.load(bytes);
+    for (const page of await doc.copyPages(source, source.getPageIndices())) doc.addPage(page);
+  }
+  return doc.save();
 }
 
 /** The stored letter of a message, or null when it has none (not a letter, or not rendered yet). */
