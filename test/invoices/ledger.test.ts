@@ -46,3 +46,20 @@ test('payments, partial payments and reversals: the open amount is always the su
   );
   assert.equal(mismatches.rows[0]?.n, 0n);
 });
+
+test('a reversal carries the component of the entry it reverses (costs stay costs)', async () => {
+  const org = await makeOrg(tdb.db);
+  await importInvoiceFile(tdb.db, org, { fileName: 'c.csv', content: csv(['invoice_number,debtor_number,issue_date,due_date,amount', 'C-1,D1,2026-10-01,2026-10-31,100.00']), today: '2026-11-22' });
+  await inOrg(tdb.db, org.org_id, async (trx) => {
+    const c1 = await getInvoice(trx, 'C-1', '2026-11-22');
+    const fee = await trx
+      .insertInto('ledger_entry')
+      .values({ org_id: org.org_id, entry_id: 'led_test_fee', invoice_id: c1.invoice_id, entry_type: 'fee_charged', amount: 4000n, currency: 'EUR', booking_date: '2026-11-15', reason: 'collection costs', created_by: 'test', component: 'costs' })
+      .returning('entry_id')
+      .executeTakeFirstOrThrow();
+    const reversal = await reverseEntry(trx, { entryId: fee.entry_id, bookingDate: '2026-11-20', actor: 'test', reason: 'costs waived' });
+    const row = await trx.selectFrom('ledger_entry').select(['component', 'amount']).where('entry_id', '=', reversal).executeTakeFirstOrThrow();
+    assert.deepEqual(row, { component: 'costs', amount: -4000n });
+    assert.equal((await getInvoice(trx, 'C-1', '2026-11-22')).open_amount, 10000n);
+  });
+});

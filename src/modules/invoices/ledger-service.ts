@@ -58,7 +58,7 @@ export async function reverseEntry(trx: Trx, input: { entryId: string; bookingDa
     .insertInto('ledger_entry')
     .values({
       org_id: entry.org_id, entry_id: entryId, invoice_id: entry.invoice_id, entry_type: 'reversed', amount: -entry.amount, currency: entry.currency,
-      booking_date: input.bookingDate, reverses_entry_id: entry.entry_id, reason: input.reason, created_by: input.actor,
+      booking_date: input.bookingDate, reverses_entry_id: entry.entry_id, reason: input.reason, created_by: input.actor, component: entry.component,
     })
     .execute();
   return entryId;
