@@ -293,7 +293,7 @@ test('the parts Twilio bills make the cost: per-SMS cost × parts, summed in the
   assert.match(priced[0]!, /^1 SMS part \(GSM-7, \d+ septets\) × 0\.25 = 0\.25$/);
   assert.equal(priced[1], '2 SMS parts (as counted by the provider) × 0.25 = 0.50');
   const costs = await inOrg(tdb.db, org.org_id, (trx) => messageCosts(trx, { from: '2026-02-01', to: '2026-02-28' }));
-  assert.deepEqual(costs.byMonth.map((x) => [x.month, x.channel, x.messages, x.cost]), [['2026-02', 'sms', 1n, 50n]]);
+  assert.deepEqual(costs.byMonth.map((x) => [x.month, x.channel, x.segment, x.messages, x.cost]), [['2026-02', 'sms', 'consumers-nl', 1n, 50n]], 'by month, channel and the segment whose workflow sent it');
   assert.deepEqual(costs.byDebtor.map((x) => [x.debtor_number, x.cost]), [['P1', 50n]]);
 });
 

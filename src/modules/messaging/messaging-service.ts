@@ -101,16 +101,34 @@ export async function recordBounce(trx: Trx, org: Organisation, input: { email: 
 }
 
 /** What messages cost, per month, channel and segment, and the ten most expensive debtors. */
+/**
+ * What messages cost, per month, channel and segment, and the debtors that cost most. A message
+ * costs once it was handed to its provider (sent_at set), whatever became of it: an undelivered SMS
+ * or a returned letter is billed too. The segment is the follow-up segment whose workflow queued the
+ * message; messages outside the follow-up (payment requests, invoice delivery) count under the
+ * debtor's manual segment, else none.
+ */
 export async function messageCosts(trx: Trx, range: { from: string; to: string }) {
+  // NOTE: set-based: one pass over the executions that queued a message (a consolidated reminder has
+  // several, all of one workflow), not a lookup per message.
+  const costed = sql`
+    SELECT m.message_id, m.debtor_id, m.channel, m.cost, m.scheduled_for, coalesce(f.code, d.segment) AS segment, d.number, d.name
+    FROM outbox_message m
+    JOIN debtor d ON d.org_id = m.org_id AND d.debtor_id = m.debtor_id
+    LEFT JOIN (
+      SELECT DISTINCT ON (e.message_id) e.message_id, s.code
+      FROM followup_execution e
+      JOIN workflow w ON w.org_id = e.org_id AND w.workflow_id = e.workflow_id
+      JOIN segment s ON s.org_id = w.org_id AND s.segment_id = w.segment_id
+      WHERE e.message_id IS NOT NULL
+      ORDER BY e.message_id
+    ) f ON f.message_id = m.message_id
+    WHERE m.sent_at IS NOT NULL AND m.scheduled_for BETWEEN ${range.from}::date AND ${range.to}::date`;
   const byMonth = await sql<{ month: string; channel: string; segment: string | null; messages: bigint; cost: bigint }>`
-    SELECT to_char(m.scheduled_for, 'YYYY-MM') AS month, coalesce(m.channel, 'none') AS channel, d.segment, count(*) AS messages, sum(m.cost)::int8 AS cost
-    FROM outbox_message m JOIN debtor d ON d.org_id = m.org_id AND d.debtor_id = m.debtor_id
-    WHERE m.status IN ('sent', 'delivered', 'bounced') AND m.scheduled_for BETWEEN ${range.from}::date AND ${range.to}::date
-    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`.execute(trx);
+    SELECT to_char(c.scheduled_for, 'YYYY-MM') AS month, coalesce(c.channel, 'none') AS channel, c.segment, count(*) AS messages, sum(c.cost)::int8 AS cost
+    FROM (${costed}) c GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`.execute(trx);
   const byDebtor = await sql<{ debtor_number: string; name: string; messages: bigint; cost: bigint }>`
-    SELECT d.number AS debtor_number, d.name, count(*) AS messages, sum(m.cost)::int8 AS cost
-    FROM outbox_message m JOIN debtor d ON d.org_id = m.org_id AND d.debtor_id = m.debtor_id
-    WHERE m.status IN ('sent', 'delivered', 'bounced') AND m.scheduled_for BETWEEN ${range.from}::date AND ${range.to}::date
-    GROUP BY 1, 2 ORDER BY cost DESC, messages DESC LIMIT 10`.execute(trx);
+    SELECT c.number AS debtor_number, c.name, count(*) AS messages, sum(c.cost)::int8 AS cost
+    FROM (${costed}) c GROUP BY 1, 2 ORDER BY cost DESC, messages DESC, debtor_number LIMIT 10`.execute(trx);
   return { byMonth: byMonth.rows, byDebtor: byDebtor.rows };
 }
