@@ -30,6 +30,9 @@ import type { App, RouteContext } from '../../src/http/cashapp-routes.ts';
 import { authenticate, createApiKey, requireRole, type Principal } from '../../src/modules/users/user-service.ts';
 import { getOrganisation } from '../../src/modules/organisations/organisation-service.ts';
 import { AppError } from '../../src/errors.ts';
+import { dispatchOutbox } from '../../src/modules/messaging/dispatch.ts';
+import { recordingLetterTransport } from '../../src/modules/messaging/letter-transports.ts';
+import type { EmailTransport } from '../../src/modules/messaging/transport.ts';
 
 // The hand-over dossier: a debtor played through the follow-up to hand-over, then the dossier built
 // and checked against the ledger, the outbox and the law; the PDF parsed back.
@@ -258,6 +261,40 @@ describe('hand-over dossier', () => {
       perPage.forEach((s, i) => assert.ok(s.includes(`${i + 1}/${pages}`), `page ${i + 1} is numbered`));
       for (const n of ['B-001', 'B-030', 'B-060']) assert.ok(text.includes(n));
       assert.ok(text.includes('(continued)'), 'the invoice table runs on with its header');
+    }
+  });
+
+  test('what was sent, word for word: subject, text, when and to whom, and the SHA-256 of every document it carried', async (t) => {
+    const org = await setup(['W-1,K9,Wim Smit,consumer,NL,wim@example.nl,Laan 9,1111 AA,Zeist,2026-01-05,2026-01-19,242.00']);
+    const email: EmailTransport = { send: (e) => Promise.resolve({ providerId: `rec:${e.messageId}` }), close: () => undefined };
+    const letters = recordingLetterTransport();
+    for (let day = '2026-01-05'; day <= '2026-02-20'; day = addDays(day, 1)) {
+      await runFollowup(tdb.db, org, { date: day });
+      await dispatchOutbox(tdb.db, org, { email, letter: letters, now: () => new Date(`${day}T08:00:00Z`) });
+    }
+    const d = await dossierOf(org, 'K9', '2026-02-20');
+    const sent = d.messages.filter((m) => m.sentAt !== null);
+    assert.ok(sent.length >= 2, `${sent.length} messages sent`);
+    const stored = await inOrg(tdb.db, org.org_id, async (trx) => ({
+      messages: await trx.selectFrom('outbox_message').select(['message_id', 'subject', 'body_text', 'recipient']).execute(),
+      letters: await trx.selectFrom('message_document').select(['message_id', 'sha256']).execute(),
+      attachments: await trx.selectFrom('message_attachment').select(['message_id', 'sha256']).execute(),
+    }));
+    for (const m of sent) {
+      const row = stored.messages.find((r) => r.message_id === m.messageId)!;
+      assert.deepEqual([m.subject, m.bodyText, m.recipient], [row.subject, row.body_text, row.recipient], 'the stored content, as sent');
+      const expected = [...stored.letters, ...stored.attachments].filter((x) => x.message_id === m.messageId).map((x) => x.sha256).sort();
+      assert.deepEqual(m.documents.map((x) => x.sha256).sort(), expected);
+    }
+    const letter = sent.find((m) => m.channel === 'letter');
+    assert.ok(letter, 'the 14-day letter went by letter');
+    assert.ok(letter.documents.some((x) => x.kind === 'letter_pdf'));
+    const json = presentDossier(d) as { messages: { subject: string | null; text: string | null; documents: { sha256: string }[] }[] };
+    assert.ok(json.messages.some((m) => m.text !== null && m.documents.length > 0));
+    const text = pdfText(t, await dossierPdf(d, 'nl'), 'sent-messages');
+    if (text !== null) {
+      assert.match(text, /Berichten zoals verzonden/);
+      assert.ok(text.includes(letter.documents[0]!.sha256), 'the fingerprint of the letter is printed');
     }
   });
 

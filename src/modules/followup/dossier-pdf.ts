@@ -35,6 +35,7 @@ const LABELS = {
     statedCosts: 'Gemelde kosten', message: 'bericht', task: 'taak', promise: 'toezegging', payments: 'Betalingen', bankRef: 'Bankreferentie', counterparty: 'Betaald door',
     disputes: 'Geschillen', reason: 'Reden', opened: 'Geopend', resolved: 'Opgelost', resolution: 'Oplossing', ledger: 'Grootboek per factuur', type: 'Boeking',
     component: 'Component', note: 'Toelichting', contacts: 'Contactgegevens', purpose: 'Doel', name: 'Naam', address: 'Adres', otherOpen: 'Overige openstaande posten (niet in dit dossier)',
+    sentMessages: 'Berichten zoals verzonden', sentAt: 'verzonden', to: 'aan', documents: 'Documenten (SHA-256 van de opgeslagen bestanden)', notSent: 'niet verzonden',
     none: 'Geen.', continued: 'vervolg', totalRow: 'Totaal', invoicesShort: 'Facturen', dateShort: 'Datum', dueShort: 'Vervalt', all: 'alle', costsShort: 'Kosten', addShort: 'Bij te rekenen',
   },
   en: {
@@ -51,6 +52,7 @@ const LABELS = {
     statedCosts: 'Stated costs', message: 'message', task: 'task', promise: 'promise', payments: 'Payments', bankRef: 'Bank reference', counterparty: 'Paid by',
     disputes: 'Disputes', reason: 'Reason', opened: 'Opened', resolved: 'Resolved', resolution: 'Resolution', ledger: 'Ledger per invoice', type: 'Entry',
     component: 'Component', note: 'Note', contacts: 'Contacts', purpose: 'Purpose', name: 'Name', address: 'Address', otherOpen: 'Other open items (not in this dossier)',
+    sentMessages: 'Messages as sent', sentAt: 'sent', to: 'to', documents: 'Documents (SHA-256 of the stored files)', notSent: 'not sent',
     none: 'None.', continued: 'continued', totalRow: 'Total', invoicesShort: 'Invoices', dateShort: 'Issued', dueShort: 'Due', all: 'all', costsShort: 'Costs', addShort: 'To add',
   },
 } as const;
@@ -507,6 +509,23 @@ export async function dossierPdf(d: Dossier, language: DossierLanguage): Promise
     })),
     L.none,
   );
+
+  // ---- what was sent, word for word, with the fingerprints of its documents ----
+  const sent = d.messages.filter((x) => x.bodyText !== null);
+  if (sent.length > 0) {
+    w.heading(L.sentMessages);
+    for (const x of sent) {
+      const when = x.sentAt ? `${L.sentAt} ${x.sentAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : L.notSent;
+      w.paragraph(`${dt(x.date)} · ${tr(CHANNELS, lang, x.channel ?? '', x.channel ?? '')} · ${when}${x.recipient ? ` · ${L.to} ${x.recipient}` : ''}`, 8, { bold: true });
+      if (x.subject) w.paragraph(x.subject, 8, { indent: 8 });
+      if (x.messageIdHeader || x.providerId) w.paragraph([x.messageIdHeader, x.providerId].filter(Boolean).join(' · '), 6.5, { color: GREY, indent: 8 });
+      for (const line of (x.bodyText ?? '').split(/\r?\n/)) w.paragraph(line, 7, { indent: 8 });
+      if (x.documents.length > 0) {
+        w.paragraph(`${L.documents}:`, 6.5, { color: GREY, indent: 8 });
+        for (const doc of x.documents) w.paragraph(`${doc.filename ?? doc.kind}: ${doc.sha256}`, 6.5, { color: GREY, indent: 16 });
+      }
+    }
+  }
 
   // ---- payments ----
   w.table(

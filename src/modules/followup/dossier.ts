@@ -179,6 +179,16 @@ export interface DossierMessage {
   invoiceIds: string[];
   invoiceNumbers: string[];
   concernsDossier: boolean;
+  /** What was sent, as stored when it was rendered (null: not rendered yet). */
+  subject: string | null;
+  bodyText: string | null;
+  recipient: string | null;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  messageIdHeader: string | null;
+  providerId: string | null;
+  /** The documents it carried (a letter's PDF, attachments), each with the SHA-256 of the stored bytes. */
+  documents: { kind: string; filename: string | null; sha256: string }[];
 }
 
 export interface DossierTask {
@@ -410,6 +420,16 @@ export async function buildDossier(trx: Trx, org: Organisation, debtorRef: strin
   if (!dunningAddress.addressLine) warnings.push('No postal address is known for the debtor.');
 
   // ---- messages (needed for the law: the 14-day letter / first reminder) ----
+  const messageIds = messages.map((m) => m.message_id);
+  const documents = new Map<string, DossierMessage['documents']>();
+  if (messageIds.length) {
+    const docs = await sql<{ message_id: string; kind: string; filename: string | null; sha256: string }>`
+      SELECT message_id, kind, NULL AS filename, sha256, 0 AS position FROM message_document WHERE message_id = ANY(${messageIds}::text[])
+      UNION ALL
+      SELECT message_id, kind, filename, sha256, position + 1 FROM message_attachment WHERE message_id = ANY(${messageIds}::text[])
+      ORDER BY 1, 5`.execute(trx);
+    for (const r of docs.rows) documents.set(r.message_id, [...(documents.get(r.message_id) ?? []), { kind: r.kind, filename: r.filename, sha256: r.sha256 }]);
+  }
   const dossierMessages: DossierMessage[] = messages.map((m) => {
     const data = record(m.data);
     return {
@@ -417,6 +437,8 @@ export async function buildDossier(trx: Trx, org: Organisation, debtorRef: strin
       channels: m.channels, channel: m.channel, status: m.status, amount: m.amount_total, currency: m.currency, statedCosts: bigintOrNull(data.stated_costs),
       deadline: text(data.deadline), registered: data.registered === true, costsCharged: m.costs_charged,
       invoiceIds: m.invoice_ids, invoiceNumbers: numbers(m.invoice_ids), concernsDossier: m.invoice_ids.some((id) => inDossier.has(id)),
+      subject: m.subject, bodyText: m.body_text, recipient: m.recipient, sentAt: m.sent_at, deliveredAt: m.delivered_at, messageIdHeader: m.message_id_header,
+      providerId: m.provider_id, documents: documents.get(m.message_id) ?? [],
     };
   });
 
@@ -738,6 +760,8 @@ export function presentDossier(d: Dossier) {
       channels: m.channels, channel: m.channel, status: m.status, amount: money(m.amount, m.currency), currency: m.currency,
       stated_costs: m.statedCosts === null ? null : money(m.statedCosts, m.currency), deadline: m.deadline, registered: m.registered, costs_charged: money(m.costsCharged, m.currency),
       invoices: m.invoiceNumbers, concerns_dossier: m.concernsDossier,
+      subject: m.subject, text: m.bodyText, recipient: m.recipient, sent_at: m.sentAt?.toISOString() ?? null, delivered_at: m.deliveredAt?.toISOString() ?? null,
+      message_id_header: m.messageIdHeader, provider_id: m.providerId, documents: m.documents,
     })),
     tasks: d.tasks.map((t) => ({
       id: t.taskId, date: t.date, kind: t.kind, step: t.stepKey, title: t.title, assignee_role: t.assigneeRole, due_date: t.dueDate, status: t.status, outcome: t.outcome,
