@@ -33,6 +33,8 @@ export interface CommandContext {
   cwd: string;
   json: boolean;
   orgSlug: string | undefined;
+  /** Aborted when the user interrupts (Ctrl-C) a command run in this process. */
+  signal?: AbortSignal | undefined;
 }
 
 export const USAGE = `arflow [--db PATH|URL] [--org SLUG] [--json] COMMAND
@@ -231,9 +233,10 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
       const orgs = ctx.orgSlug ? [await resolveOrganisation(ctx.handle.db, ctx.orgSlug)] : await listOrganisations(ctx.handle.db);
       const results = [];
       for (const org of orgs) {
+        if (ctx.signal?.aborted) break;
         const { transports, description, close } = transportsFor(org);
         try {
-          const s = await dispatchOutbox(ctx.handle.db, org, { ...transports });
+          const s = await dispatchOutbox(ctx.handle.db, org, { ...transports, signal: ctx.signal });
           results.push({ organisation: org.slug, smtp: description.email, transports: description, ...s });
         } finally {
           close();

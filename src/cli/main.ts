@@ -163,7 +163,17 @@ export async function runCli(argv: string[]): Promise<number> {
     handle = await openDatabase(target);
     if (command === 'worker') return await worker(handle, args, io);
     if (isServer) return await serve(handle, args, io, lock, command === 'start');
-    return await executeCommand({ handle, args, io, cwd, json, orgSlug: args.options.get('org') ?? process.env.ARFLOW_ORG });
+    // NOTE: Ctrl-C stops a long command (the outbox dispatch) cleanly: what it holds goes back to the queue.
+    const interrupt = new AbortController();
+    const onSignal = (): void => interrupt.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      return await executeCommand({ handle, args, io, cwd, json, orgSlug: args.options.get('org') ?? process.env.ARFLOW_ORG, signal: interrupt.signal });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   } catch (e) {
     return reportError(e, io, json);
   } finally {
