@@ -33,6 +33,8 @@ export interface CommandContext {
   cwd: string;
   json: boolean;
   orgSlug: string | undefined;
+  /** The environment of the command (a command handed to the running server brings its caller's ARFLOW_*). */
+  env?: Record<string, string | undefined>;
   /** Aborted when the user interrupts (Ctrl-C) a command run in this process. */
   signal?: AbortSignal | undefined;
 }
@@ -42,7 +44,7 @@ export const USAGE = `arflow [--db PATH|URL] [--org SLUG] [--json] COMMAND
 Commands:
   init --org SLUG --name NAME --country NL|BE --iban IBAN [--currency EUR] [--language nl] [--creditor-id ID]
   start [--port 3000] [--host 127.0.0.1]     the demo organisation (made once) and the server
-  serve [--port 3000] [--host 127.0.0.1]     API, docs and jobs (the daily follow-up) in one process
+  serve [--port 3000] [--host 127.0.0.1]     API, docs and jobs (daily follow-up, outbox every minute) in one process
   worker                                     jobs only, for scale-out on PostgreSQL
   demo [--org demo]                          a demo organisation with realistic history
   user add --email E --password P --role owner|admin|controller|viewer [--name N]
@@ -234,7 +236,7 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
       const results = [];
       for (const org of orgs) {
         if (ctx.signal?.aborted) break;
-        const { transports, description, close } = transportsFor(org);
+        const { transports, description, close } = transportsFor(org, ctx.env ?? process.env);
         try {
           const s = await dispatchOutbox(ctx.handle.db, org, { ...transports, signal: ctx.signal });
           results.push({ organisation: org.slug, smtp: description.email, transports: description, ...s });

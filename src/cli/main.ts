@@ -40,7 +40,7 @@ export function reportError(e: unknown, io: Io, json: boolean): number {
 }
 
 /** Runs a command in this process with an open database, capturing output (used by the server). */
-export async function runInProcess(handle: DatabaseHandle, argv: string[], cwd: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+export async function runInProcess(handle: DatabaseHandle, argv: string[], cwd: string, env: Record<string, string> = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: Io = { out: (t) => (stdout += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (stderr += t.endsWith('\n') ? t : `${t}\n`) };
@@ -52,7 +52,9 @@ export async function runInProcess(handle: DatabaseHandle, argv: string[], cwd: 
     if (command === 'serve' || command === 'start' || command === 'worker') {
       throw new AppError('data_folder_busy', `This data folder is already served by process ${process.pid}; stop that server first or use another --db.`);
     }
-    const exitCode = await executeCommand({ handle, args, io, cwd, json, orgSlug: args.options.get('org') ?? process.env.ARFLOW_ORG });
+    // NOTE: the caller's ARFLOW_* settings (ARFLOW_SMTP_URL, ARFLOW_LETTERS …) apply to its command.
+    const commandEnv = { ...process.env, ...env };
+    const exitCode = await executeCommand({ handle, args, io, cwd, json, orgSlug: args.options.get('org') ?? commandEnv.ARFLOW_ORG, env: commandEnv });
     return { exitCode, stdout, stderr };
   } catch (e) {
     return { exitCode: reportError(e, io, json), stdout, stderr };
@@ -64,7 +66,8 @@ async function forwardToServer(owner: OwnerInfo, argv: string[], cwd: string, io
     const response = await fetch(`${owner.url}/api/local/cli`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-arflow-local-token': owner.token ?? '' },
-      body: JSON.stringify({ argv, cwd }),
+      // The command's ARFLOW_* environment goes along (not the data folder: the server has its own).
+      body: JSON.stringify({ argv, cwd, env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('ARFLOW_') && e[0] !== 'ARFLOW_DATA_DIR' && e[1] !== undefined)) }),
     });
     if (!response.ok) throw new Error(`the server answered ${response.status}`);
     const r = (await response.json()) as { exit_code: number; stdout: string; stderr: string };
@@ -87,7 +90,7 @@ async function serve(handle: DatabaseHandle, args: ParsedArgs, io: Io, owner: Re
     loginText = `Demo organisation "${demo.slug}" (${demo.debtors} debtors, ${demo.invoices} invoices). Log in: POST /api/session with {"email":"${demo.login.email}","password":"${demo.login.password}"}`;
   }
   const token = randomBytes(24).toString('base64url');
-  const app = await buildApp({ handle, logger: false, local: { token, run: (argv, cwd) => runInProcess(handle, argv, cwd) } });
+  const app = await buildApp({ handle, logger: false, local: { token, run: (argv, cwd, env) => runInProcess(handle, argv, cwd, env) } });
   // NOTE: jobs (the daily follow-up at 06:00 in each organisation's time zone, the outbox every minute) run in this process
   // too, unless ARFLOW_JOBS=off (then an `arflow worker` on PostgreSQL runs them).
   const runner = process.env.ARFLOW_JOBS === 'off' ? null : await createJobRunner(handle, { schedule: true, work: true });

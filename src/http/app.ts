@@ -41,7 +41,7 @@ export interface AppOptions {
   /** The clock; tests travel in time with it. */
   now?: () => Date;
   /** Lets CLI commands on the same machine run inside this process (one owner per PGlite folder). */
-  local?: { token: string; run: (argv: string[], cwd: string) => Promise<LocalCommandResult> };
+  local?: { token: string; run: (argv: string[], cwd: string, env: Record<string, string>) => Promise<LocalCommandResult> };
 }
 
 declare module 'fastify' {
@@ -575,7 +575,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       {
         schema: {
           hide: true,
-          body: Type.Object({ argv: Type.Array(Type.String()), cwd: Type.String() }, { additionalProperties: false }),
+          body: Type.Object({ argv: Type.Array(Type.String()), cwd: Type.String(), env: Type.Optional(Type.Record(Type.String({ pattern: '^ARFLOW_' }), Type.String())) }, { additionalProperties: false }),
           response: { 200: Type.Object({ exit_code: Type.Integer(), stdout: Type.String(), stderr: Type.String() }), ...problemResponses },
         },
       },
@@ -583,7 +583,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         const given = Buffer.from(String(request.headers['x-arflow-local-token'] ?? ''));
         const expected = Buffer.from(local.token);
         if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError('unauthenticated', 'Wrong local token.');
-        const r = await local.run(request.body.argv, request.body.cwd);
+        const r = await local.run(request.body.argv, request.body.cwd, request.body.env ?? {});
         return { exit_code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
       },
     );

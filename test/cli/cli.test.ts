@@ -83,6 +83,7 @@ describe('arflow CLI', () => {
   test('while serve owns the data folder, other commands are handed to it', async () => {
     const env = { ...process.env };
     delete env.DATABASE_URL;
+    delete env.ARFLOW_SMTP_URL;
     const server = spawn(process.execPath, [BIN, '--db', dataDir, 'serve', '--port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -112,6 +113,17 @@ describe('arflow CLI', () => {
       });
       assert.equal(forwarded.code, 0, forwarded.stderr);
       assert.match(forwarded.stdout, /more\.csv: 2 rows: 2 created/);
+      // The caller's ARFLOW_* settings go along with a handed-over command (the server has none).
+      const dispatched = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const p = spawn(process.execPath, [BIN, '--db', dataDir, '--json', 'outbox', 'dispatch'], { cwd: dir, env: { ...env, ARFLOW_SMTP_URL: 'smtp://mailer:secret@127.0.0.1:2525' } });
+        let stdout = '';
+        let stderr = '';
+        p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        p.on('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+      assert.equal(dispatched.code, 0, dispatched.stderr);
+      assert.deepEqual((JSON.parse(dispatched.stdout) as { smtp: string | null }[]).map((r) => r.smtp), ['smtp://mailer:***@127.0.0.1:2525']);
       const second = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const p = spawn(process.execPath, [BIN, '--db', dataDir, 'serve', '--port', '0'], { cwd: dir, env });
         let stderr = '';
