@@ -16,7 +16,7 @@ import { importStatementFile } from '../modules/cashapp/statement-import.ts';
 import { ALLOCATION_COLUMNS, MUTATION_COLUMNS, exportAllocations, exportMutations, toCsv } from '../modules/cashapp/exports.ts';
 import { exportPaymentsMt940 } from '../modules/cashapp/payments-export.ts';
 import { runFollowup, type RunResult } from '../modules/followup/daily-run.ts';
-import { dispatchOutbox } from '../modules/messaging/dispatch.ts';
+import { dispatchOutbox, heldForTransport } from '../modules/messaging/dispatch.ts';
 import { transportsFor } from '../modules/messaging/transports-config.ts';
 import { bundleLetters } from '../modules/messaging/letter-bundle.ts';
 import { importBounceMailbox, type MailboxImportResult } from '../modules/messaging/bounce-import.ts';
@@ -38,6 +38,13 @@ export interface CommandContext {
   /** Aborted when the user interrupts (Ctrl-C) a command run in this process. */
   signal?: AbortSignal | undefined;
 }
+
+const HOW_TO_CONFIGURE: Record<string, string> = {
+  email: 'set ARFLOW_SMTP_URL or the organisation\'s smtp_url',
+  sms: 'set ARFLOW_TWILIO_*',
+  voice: 'set ARFLOW_TWILIO_*',
+  letter: 'set ARFLOW_LETTERS=bundle or ARFLOW_PINGEN_*',
+};
 
 export const USAGE = `arflow [--db PATH|URL] [--org SLUG] [--json] COMMAND
 
@@ -239,12 +246,13 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
         const { transports, description, close } = transportsFor(org, ctx.env ?? process.env);
         try {
           const s = await dispatchOutbox(ctx.handle.db, org, { ...transports, signal: ctx.signal });
-          results.push({ organisation: org.slug, smtp: description.email, transports: description, ...s });
+          const held = await heldForTransport(ctx.handle.db, org, transports);
+          results.push({ organisation: org.slug, smtp: description.email, transports: description, ...s, held });
         } finally {
           close();
         }
       }
-      emit(ctx, results, results.map((r) => `${r.organisation}: ${r.sent} sent, ${r.waiting} waiting, ${r.failed} failed${r.possibleDuplicates ? `, ${r.possibleDuplicates} possibly sent twice (same Message-ID)` : ''}${r.smtp ? '' : ' (no SMTP configured: set ARFLOW_SMTP_URL)'}${r.transports.letter?.startsWith('bundle') ? '; letters go into the day’s bundle: print it with "arflow letters bundle"' : ''}`).join('\n'));
+      emit(ctx, results, results.map((r) => `${r.organisation}: ${r.sent} sent, ${r.waiting} waiting, ${r.failed} failed${r.possibleDuplicates ? `, ${r.possibleDuplicates} possibly sent twice (same Message-ID)` : ''}${Object.entries(r.held).map(([channel, n]) => `; ${n} ${channel} message${n === 1 ? '' : 's'} held: no ${channel} transport (${HOW_TO_CONFIGURE[channel] ?? 'see the README'})`).join('')}${r.transports.letter?.startsWith('bundle') ? '; letters go into the day’s bundle: print it with "arflow letters bundle"' : ''}`).join('\n'));
       return 0;
     }
     case 'letters': {

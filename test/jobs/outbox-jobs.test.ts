@@ -118,7 +118,7 @@ describe('outbox dispatch jobs', () => {
     assert.match(stored.message_id_header ?? '', /@jobs\.arflow\.test>$/);
     assert.equal((received[0]!.to as { text: string }).text, 'piet@example.nl');
 
-    // Without a transport the message waits with the reason, and is not due again before tomorrow.
+    // Without a transport the message waits with the reason; the jobs look again within the hour.
     await until('the dispatch job of the organisation without SMTP', async () => ((await dispatchJobs(withoutSmtp)).some((j) => j.state === 'completed') ? true : null));
     const waiting = await message(withoutSmtp);
     assert.deepEqual({ status: waiting.status, attempts: waiting.attempts }, { status: 'queued', attempts: 0 });

@@ -9,7 +9,7 @@ import { inOrg } from '../../src/db/database.ts';
 import type { Organisation } from '../../src/db/schema.ts';
 import { importInvoiceFile } from '../../src/modules/invoices/invoice-import.ts';
 import { runFollowup } from '../../src/modules/followup/daily-run.ts';
-import { dispatchOutbox } from '../../src/modules/messaging/dispatch.ts';
+import { dispatchOutbox, heldForTransport } from '../../src/modules/messaging/dispatch.ts';
 import { DEFAULT_SEND_CONCURRENCY, smtpTransport, type EmailTransport } from '../../src/modules/messaging/transport.ts';
 
 // A real SMTP server in the test: what arrives is parsed and asserted.
@@ -255,4 +255,24 @@ test('a claimed message whose lease is nearly out is not handed over: it goes ba
   real.close();
   assert.deepEqual(rest, { sent: 2, failed: 0, waiting: 0, possibleDuplicates: 0 });
   assert.equal(new Set(received.slice(before).map((m) => m.messageId)).size, 3);
+});
+
+test('a message held for want of a transport goes as soon as a dispatcher has one, not after a backoff', async () => {
+  const org = await orgWithQueuedReminder('H-1');
+  const at = () => new Date('2026-02-09T08:00:00Z');
+  const none = await dispatchOutbox(tdb.db, org, { now: at });
+  assert.deepEqual([none.sent, none.waiting], [0, 1]);
+  assert.deepEqual(await heldForTransport(tdb.db, org, {}), { email: 1 });
+  const stored = await inOrg(tdb.db, org.org_id, (trx) => trx.selectFrom('outbox_message').select(['status', 'attempts', 'last_error']).executeTakeFirstOrThrow());
+  assert.deepEqual([stored.status, stored.attempts], ['queued', 0]);
+  assert.match(stored.last_error ?? '', /no email transport/);
+  // A second dispatcher without the transport passes it by: it is neither claimed nor counted again.
+  assert.deepEqual(await dispatchOutbox(tdb.db, org, { now: at }), { sent: 0, failed: 0, waiting: 0, possibleDuplicates: 0 });
+  const before = received.length;
+  const email = transport();
+  const s = await dispatchOutbox(tdb.db, org, { email, now: at });
+  email.close();
+  assert.equal(s.sent, 1, 'sent at once by the dispatcher that has e-mail');
+  assert.equal(received.length, before + 1);
+  assert.deepEqual(await heldForTransport(tdb.db, org, {}), {});
 });

@@ -31,7 +31,8 @@ const LEASE_MS = 5 * 60_000;
 const LEASE_MARGIN_MS = 30_000;
 const MAX_ATTEMPTS = 6;
 const DEFAULT_BATCH_SIZE = 100;
-const WAIT_WITHOUT_TRANSPORT_MS = 86_400_000;
+const CHANNELS: readonly Channel[] = ['email', 'sms', 'voice', 'letter'];
+const HELD_RECHECK_MS = 3_600_000;
 
 export interface DispatchOptions extends Transports {
   now?: () => Date;
@@ -296,11 +297,15 @@ async function claimBatch(db: Db, ctx: Context, size: number): Promise<ClaimedBa
   const { org, options } = ctx;
   return inOrg(db, org.org_id, async (trx): Promise<ClaimedBatch> => {
     const at = ctx.now();
+    // NOTE: a message never handed to a transport (attempts 0) has no backoff to respect: one that
+    // waited for its channel's transport goes as soon as a dispatcher has that transport.
+    const available = CHANNELS.filter((c) => transportFor(options, c));
     const rows = (await sql<Claimed>`
       SELECT message_id, debtor_id, invoice_ids, template, tone, language, channels, status, attempts, amount_total, currency, data, subject, body_html,
         body_text, sms_text, recipient, channel, message_id_header, scheduled_for
       FROM outbox_message
-      WHERE org_id = ${org.org_id} AND status IN ('queued', 'sending') AND (next_attempt_at IS NULL OR next_attempt_at <= ${at})
+      WHERE org_id = ${org.org_id} AND status IN ('queued', 'sending') AND (channel IS NULL OR channel = ANY(${available}::text[]))
+        AND (next_attempt_at IS NULL OR next_attempt_at <= ${at} OR (status = 'queued' AND attempts = 0 AND channel = ANY(${available}::text[])))
       ORDER BY created_at, message_id LIMIT ${size} FOR UPDATE SKIP LOCKED`.execute(trx)).rows;
     const batch: ClaimedBatch = { claimed: rows.length, toSend: [], failed: 0, waiting: 0, possibleDuplicates: 0 };
     if (rows.length === 0) return batch;
@@ -389,7 +394,9 @@ async function claimBatch(db: Db, ctx: Context, size: number): Promise<ClaimedBa
       }
       if (!transportFor(options, m.channel as Channel)) {
         const reason = `no ${m.channel} transport configured here; the message waits`;
-        updates.push({ ...base, status: 'queued', attempts: m.attempts, nextAttemptAt: new Date(at.getTime() + WAIT_WITHOUT_TRANSPORT_MS), lastError: reason });
+        // NOTE: a dispatcher without this channel's transport passes it by (the claim asks only for
+        // channels it can send); one that has it sends it at once; the jobs look again within the hour.
+        updates.push({ ...base, status: 'queued', attempts: m.attempts, nextAttemptAt: new Date(at.getTime() + HELD_RECHECK_MS), lastError: reason });
         batch.waiting++;
         continue;
       }
@@ -463,6 +470,16 @@ async function writeOutcomes(db: Db, org: Organisation, outcomes: Outcome[]): Pr
       detail: o.kind === 'sent' ? o.providerId : o.reason,
     })));
   });
+}
+
+/** Queued messages whose channel has no transport among `transports`, per channel: they wait for one. */
+export async function heldForTransport(db: Db, org: Organisation, transports: Transports): Promise<Partial<Record<Channel, number>>> {
+  const missing = CHANNELS.filter((c) => !transportFor(transports, c));
+  if (missing.length === 0) return {};
+  const rows = await inOrg(db, org.org_id, (trx) => sql<{ channel: Channel; n: bigint }>`
+    SELECT channel, count(*) AS n FROM outbox_message
+    WHERE status = 'queued' AND channel = ANY(${missing}::text[]) GROUP BY channel ORDER BY channel`.execute(trx));
+  return Object.fromEntries(rows.rows.map((r) => [r.channel, Number(r.n)]));
 }
 
 /** Sends every queued message of the organisation that can go now; returns what happened. */
