@@ -209,3 +209,21 @@ describe('direct-debit mandates', () => {
     });
   });
 });
+
+describe('never a step backwards', () => {
+  test('a pre-due notice whose condition only holds after the due date is not sent late, nor after a reminder', async () => {
+    // Due Wednesday 4 February 2026; 900.00 open is below the pre-due notice's minimum of 1,000.00.
+    const org = await setup([row('B-1', 'K', '2026-01-05', '2026-02-04', '900.00')]);
+    const sent: string[] = [];
+    for (let d = '2026-01-26'; d <= '2026-02-10'; d = addDays(d, 1)) sent.push(...(await runFollowup(tdb.db, org, { date: d })).messages.map((m) => `${d} ${m.stepKey}`));
+    assert.deepEqual(sent, ['2026-02-09 reminder_1']);
+    // The ERP corrects the amount upwards: now the pre-due notice's minimum holds, its date long past.
+    await importInvoiceFile(tdb.db, org, { fileName: 'g.csv', content: csv([HEADER, row('B-1', 'K', '2026-01-05', '2026-02-04', '1500.00')]), today: '2026-02-11' });
+    const next = await runFollowup(tdb.db, org, { date: '2026-02-11' });
+    assert.deepEqual(next.messages, [], 'no pre-due notice after the due date and after the first reminder');
+    const pre = await inOrg(tdb.db, org.org_id, (trx) => trx.selectFrom('followup_execution').select(['status', 'detail']).where('step_key', '=', 'pre_due').executeTakeFirstOrThrow());
+    assert.equal(pre.status, 'skipped');
+    assert.match(pre.detail ?? '', /due date has passed/);
+    assert.deepEqual((await runFollowup(tdb.db, org, { date: '2026-02-12' })).messages, [], 'and never later either');
+  });
+});

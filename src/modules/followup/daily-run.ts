@@ -113,6 +113,10 @@ interface DueRow {
   due_date: string;
   currency: string;
   mandate_blocked: boolean;
+  /** A step that sends before the due date, now past it. */
+  expired: boolean;
+  /** A message of the invoice from a later step went out already. */
+  later_sent: boolean;
 }
 
 export async function runFollowup(db: Db, org: Organisation, options: RunOptions): Promise<RunResult> {
@@ -253,7 +257,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
       SELECT f.invoice_id, f.number, f.debtor_id, f.debtor_number, f.debtor_name, f.debtor_kind, f.debtor_language, f.account_manager_user_id,
         s.workflow_id, f.segment_id, s.step_key, s.step_rank, s.business_days, s.sends, s.after_step, s.after_outcome_step, s.after_outcome,
         r.first + o.n * coalesce(s.repeat_days, 0) AS raw, ${execKey} AS exec_key,
-        (s.no_mandate AND f.has_mandate) AS mandate_blocked,
+        (s.no_mandate AND f.has_mandate) AS mandate_blocked, (s.sends AND s.anchor = 'due_date' AND s.offset_days < 0) AS before_due,
         f.open_amount, f.due_date, f.currency
       FROM fu_invoice f
       JOIN fu_step s ON s.segment_id = f.segment_id
@@ -268,6 +272,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     )
     SELECT c.invoice_id, c.number, c.debtor_id, c.debtor_number, c.debtor_name, c.debtor_kind, c.debtor_language, c.account_manager_user_id,
       c.workflow_id, c.segment_id, c.step_key, c.exec_key, c.step_rank, x.step_date, c.open_amount, c.due_date, c.currency, c.mandate_blocked,
+      (c.before_due AND c.due_date < ${date}::date) AS expired, coalesce(l.met, false) AS later_sent,
       c.open_amount - coalesce((SELECT sum(e.amount) FROM ledger_entry e WHERE e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.component <> 'principal'), 0)::int8 AS principal_open
     FROM c
     LEFT JOIN fu_bday b ON (c.business_days OR c.sends) AND b.d = c.raw
@@ -283,6 +288,11 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
       SELECT true AS met FROM followup_execution e JOIN task t ON t.org_id = e.org_id AND t.task_id = e.task_id
       WHERE c.after_outcome_step IS NOT NULL AND e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.step_key = c.after_outcome_step AND t.outcome = c.after_outcome
       LIMIT 1) o ON true
+    -- NOTE: a message of the invoice from a later step went out already: this one would go backwards.
+    LEFT JOIN LATERAL (
+      SELECT true AS met FROM followup_execution e JOIN fu_step s2 ON s2.workflow_id = c.workflow_id AND s2.step_key = e.step_key
+      WHERE c.sends AND e.org_id = ${org.org_id} AND e.invoice_id = c.invoice_id AND e.status = 'done' AND s2.sends AND s2.step_rank > c.step_rank
+      LIMIT 1) l ON true
     WHERE x.step_date <= ${date}::date
       AND (c.after_step IS NULL OR a.met)
       AND (c.after_outcome_step IS NULL OR o.met)
@@ -297,7 +307,11 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   // NOTE: a step due while the debtor has a direct-debit mandate in force is skipped for good (not
   // kept for later): were the mandate revoked afterwards, it would otherwise come after later steps.
   const mandateBlocked = due.rows.filter((r) => r.mandate_blocked);
-  const byInvoice = groupBy(due.rows.filter((r) => !r.mandate_blocked), (r) => r.invoice_id);
+  // NOTE: never a step backwards: a notice before the due date is not sent after it, and no message
+  // goes out once a later message of the invoice has (a condition that came to hold late, say an
+  // amount corrected upwards). They are recorded as skipped, for good.
+  const stale = due.rows.filter((r) => !r.mandate_blocked && (r.expired || r.later_sent));
+  const byInvoice = groupBy(due.rows.filter((r) => !r.mandate_blocked && !r.expired && !r.later_sent), (r) => r.invoice_id);
   const chosen: DueRow[] = [];
   const superseded: DueRow[] = [];
   const rankOf = (r: DueRow) => (stepOf(r).type === 'formal_notice' ? 1000 : 0) + r.step_rank;
@@ -472,6 +486,9 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   for (const r of chosen.filter((x) => stepOf(x).type === 'wait')) executions.push({ row: r, status: 'done', detail: 'wait', messageId: null, taskId: null });
 
   for (const r of mandateBlocked) executions.push({ row: r, status: 'skipped', detail: 'the debtor has a direct-debit mandate in force', messageId: null, taskId: null });
+  for (const r of stale) {
+    executions.push({ row: r, status: 'skipped', detail: r.expired ? 'the due date has passed: a notice before it is no longer sent' : 'a later message of the invoice went out already', messageId: null, taskId: null });
+  }
   // Superseded steps are recorded as skipped, unless their invoice's message was deferred today.
   for (const r of superseded) if (!deferred.has(r.invoice_id)) executions.push({ row: r, status: 'skipped', detail: 'superseded by a later step due at the same time', messageId: null, taskId: null });
   result.deferred = deferred.size;
