@@ -3,8 +3,9 @@ import { sql, type Kysely } from 'kysely';
 // NOTE: frozen after landing. The daily run's per-invoice follow-up state (bench/followup): a fact
 // about the executions, kept by the run, so that it reads only the invoices that may have a step
 // due. `next_date` is the earliest first date of a step of `workflow_id` that has no execution for
-// the invoice (repeating steps always count; steps whose amount or debtor-kind condition failed on
-// `open_amount` and `debtor_kind` do not); NULL when every step has one. Executions are never
+// the invoice or is dated after the run that computed it (repeating steps always count; steps
+// whose amount or debtor-kind condition failed on `open_amount` and `debtor_kind` do not); NULL
+// when there is none. Executions are never
 // deleted and a workflow's steps never change, so the fact stays true while the invoice's
 // workflow, dates and debtor kind are the same and its open amount is not higher; otherwise the
 // run reads the invoice in full again.
