@@ -13,6 +13,7 @@ import * as smsVoice from './migrations/2026-11-22-0006-sms-voice.ts';
 import * as letters from './migrations/2026-11-22-0007-letters.ts';
 import * as emailDelivery from './migrations/2026-11-22-0008-email-delivery.ts';
 import * as followupRules from './migrations/2026-11-22-0009-followup-rules.ts';
+import * as followupState from './migrations/2026-11-22-0010-followup-state.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-0007-letters': letters,
   '2026-11-22-0008-email-delivery': emailDelivery,
   '2026-11-22-0009-followup-rules': followupRules,
+  '2026-11-22-0010-followup-state': followupState,
 };
 
 const INT8_OID = 20;

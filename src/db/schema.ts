@@ -362,6 +362,18 @@ export interface FollowupExecutionTable {
   created_at: Timestamp;
 }
 
+export interface FollowupStateTable {
+  org_id: string;
+  invoice_id: string;
+  workflow_id: string;
+  issue_date: string;
+  due_date: string;
+  open_amount: bigint;
+  debtor_kind: string;
+  next_date: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface TaskTable {
   org_id: string;
   task_id: string;
@@ -509,6 +521,7 @@ export interface Database {
   workflow: WorkflowTable;
   followup_run: FollowupRunTable;
   followup_execution: FollowupExecutionTable;
+  followup_state: FollowupStateTable;
   task: TaskTable;
   outbox_message: OutboxMessageTable;
   message_event: MessageEventTable;

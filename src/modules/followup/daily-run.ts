@@ -132,9 +132,21 @@ export async function runFollowup(db: Db, org: Organisation, options: RunOptions
   return result!;
 }
 
+/**
+ * The follow-up state of every open invoice in follow-up, built from its executions without
+ * running anything: what the runs before would have left (a benchmark's loaded history, or data
+ * from before the state existed). A run without it reads every such invoice in full once.
+ */
+export async function refreshFollowupState(db: Db, org: Organisation, date: string): Promise<void> {
+  await inOrg(db, org.org_id, async (trx) => {
+    await runInTransaction(trx, org, { date, stateOnly: true });
+  });
+}
+
 /** The run's work inside the caller's transaction (a forecast runs several days in one, then rolls back). */
-export async function runInTransaction(trx: Trx, org: Organisation, options: RunOptions): Promise<RunResult> {
+export async function runInTransaction(trx: Trx, org: Organisation, options: RunOptions & { stateOnly?: boolean }): Promise<RunResult> {
   const date = options.date;
+  const stateOnly = Boolean(options.stateOnly);
   const actor = options.actor ?? 'followup';
   // NOTE: one run per organisation at a time: a second waits, then finds the first one's work done.
   await sql`SELECT pg_advisory_xact_lock(hashtext(${`followup:${org.org_id}`}))`.execute(trx);
@@ -143,19 +155,21 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   await sql`SELECT set_config('work_mem', '256MB', true), set_config('jit', 'off', true)`.execute(trx);
   await ensureDefaultSegments(trx, org.org_id);
   // A forecast runs several days in one transaction: the previous day's work tables go first.
-  await sql`DROP TABLE IF EXISTS fu_step, fu_debtor, fu_invoice, fu_bday`.execute(trx);
+  await sql`DROP TABLE IF EXISTS fu_step, fu_debtor, fu_invoice, fu_check, fu_bday`.execute(trx);
   const segments = (await loadSegments(trx)).filter((s) => s.workflowId !== null);
   const runId = newId('run');
   const result: RunResult = {
     date, dryRun: Boolean(options.dryRun), runId: options.dryRun ? null : runId, invoicesConsidered: 0, executed: 0, skipped: 0, deferred: 0,
     messages: [], tasks: [], charges: [], handovers: [], promisesBroken: 0, promisesKept: 0,
   };
-  await trx.insertInto('followup_run').values({ org_id: org.org_id, run_id: runId, run_date: date, dry_run: Boolean(options.dryRun), summary: '{}' }).execute();
-  await settlePromises(trx, org, date, result);
+  if (!stateOnly) {
+    await trx.insertInto('followup_run').values({ org_id: org.org_id, run_id: runId, run_date: date, dry_run: Boolean(options.dryRun), summary: '{}' }).execute();
+    await settlePromises(trx, org, date, result);
+  }
 
   // The steps of every active workflow, as rows.
   const stepRows = segments.flatMap((s) => s.steps.map((step, rank) => ({ s, step, rank })));
-  if (stepRows.length === 0) return finish(trx, org, runId, result);
+  if (stepRows.length === 0) return stateOnly ? result : finish(trx, org, runId, result);
   const col = <T>(f: (r: (typeof stepRows)[number]) => T) => stepRows.map(f);
   await sql`
     CREATE TEMP TABLE fu_step ON COMMIT DROP AS
@@ -210,6 +224,27 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   await sql`ANALYZE fu_invoice (invoice_id, segment_id, debtor_kind, open_amount, issue_date, due_date)`.execute(trx);
   const counts = await sql<{ n: bigint; lo: string | null }>`SELECT count(*) AS n, min(least(issue_date, due_date)) - 400 AS lo FROM fu_invoice`.execute(trx);
   result.invoicesConsidered = Number(counts.rows[0]?.n ?? 0n);
+  // Only the invoices that may have a step due are read in full: those whose follow-up state
+  // (migration 0010) has a step without execution dated today or before, or is missing or no
+  // longer holds (another workflow, other dates or debtor kind, a higher open amount).
+  // NOTE: the state is a fact about executions, which are never deleted: an invoice left out has
+  // every step of its workflow up to today executed (or failing an amount or debtor-kind
+  // condition that still fails), so the due-steps query would find nothing for it either.
+  await sql`
+    CREATE TEMP TABLE fu_check ON COMMIT DROP AS
+    SELECT f.*, w.workflow_id
+    FROM fu_invoice f
+    JOIN (SELECT DISTINCT segment_id, workflow_id FROM fu_step) w ON w.segment_id = f.segment_id
+    LEFT JOIN followup_state st ON st.org_id = ${org.org_id} AND st.invoice_id = f.invoice_id
+    WHERE ${stateOnly}::bool OR st.invoice_id IS NULL OR st.workflow_id <> w.workflow_id OR st.issue_date <> f.issue_date OR st.due_date <> f.due_date
+      OR st.debtor_kind <> f.debtor_kind OR f.open_amount > st.open_amount OR st.next_date <= ${date}::date
+  `.execute(trx);
+  await sql`ANALYZE fu_check (invoice_id, segment_id, debtor_kind, open_amount, issue_date, due_date)`.execute(trx);
+  const checkCount = Number((await sql<{ n: bigint }>`SELECT count(*) AS n FROM fu_check`.execute(trx)).rows[0]?.n ?? 0n);
+  if (stateOnly) {
+    await refreshState(trx, org.org_id, date, false);
+    return result;
+  }
 
   // Business days, for the steps that move off weekends and holidays, and sending days, for the
   // steps that send (off the organisation's days without sending as well).
@@ -252,6 +287,13 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
   const repeats = stepRows.some((r) => r.step.repeatEveryDays !== undefined);
   const occurrence = repeats ? sql`CASE WHEN s.repeat_days IS NULL THEN 0 ELSE (${limit} - r.first) / s.repeat_days END` : sql`0`;
   const execKey = repeats ? sql`CASE WHEN o.n = 0 THEN s.step_key ELSE s.step_key || '#' || o.n END` : sql`s.step_key`;
+  // NOTE: when the state leaves few invoices to read (an ordinary day), each candidate probes the
+  // executions' unique index (a lateral LIMIT 1, which the planner cannot turn into a hash join);
+  // when it leaves many (no state yet), the anti-join hashes the executions once.
+  const probe = checkCount * 5 < result.invoicesConsidered;
+  const notExecuted = probe
+    ? sql`NOT (SELECT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = ${execKey} LIMIT 1) OFFSET 0)`
+    : sql`NOT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id AND e.step_key = ${execKey})`;
   const due = await sql<DueRow>`
     WITH c AS MATERIALIZED (
       SELECT f.invoice_id, f.number, f.debtor_id, f.debtor_number, f.debtor_name, f.debtor_kind, f.debtor_language, f.account_manager_user_id,
@@ -259,7 +301,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
         r.first + o.n * coalesce(s.repeat_days, 0) AS raw, ${execKey} AS exec_key,
         (s.no_mandate AND f.has_mandate) AS mandate_blocked, (s.sends AND s.anchor = 'due_date' AND s.offset_days < 0) AS before_due,
         f.open_amount, f.due_date, f.currency
-      FROM fu_invoice f
+      FROM fu_check f
       JOIN fu_step s ON s.segment_id = f.segment_id
       CROSS JOIN LATERAL (SELECT (CASE s.anchor WHEN 'due_date' THEN f.due_date ELSE f.issue_date END) + s.offset_days AS first) r
       CROSS JOIN LATERAL (SELECT ${occurrence} AS n) o
@@ -267,8 +309,7 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
         AND (${sendsToday}::bool OR NOT s.sends)
         AND (s.min_open IS NULL OR f.open_amount >= s.min_open)
         AND (s.debtor_kind IS NULL OR f.debtor_kind = s.debtor_kind)
-        AND NOT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${org.org_id} AND e.invoice_id = f.invoice_id
-                          AND e.step_key = ${execKey})
+        AND ${notExecuted}
     )
     SELECT c.invoice_id, c.number, c.debtor_id, c.debtor_number, c.debtor_name, c.debtor_kind, c.debtor_language, c.account_manager_user_id,
       c.workflow_id, c.segment_id, c.step_key, c.exec_key, c.step_rank, x.step_date, c.open_amount, c.due_date, c.currency, c.mandate_blocked,
@@ -517,9 +558,40 @@ export async function runInTransaction(trx: Trx, org: Organisation, options: Run
     execution_id: 'text', invoice_id: 'text', debtor_id: 'text', workflow_id: 'text', step_key: 'text', step_type: 'text', due_date: 'date', run_date: 'date',
     run_id: 'text', status: 'text', detail: 'text', task_id: 'text', message_id: 'text',
   }, sql`ON CONFLICT (org_id, invoice_id, step_key) DO NOTHING`);
+  await refreshState(trx, orgId, date, probe);
   result.executed = executions.filter((e) => e.status === 'done').length;
   result.skipped = executions.filter((e) => e.status === 'skipped').length;
   return finish(trx, org, runId, result);
+}
+
+/** The follow-up state of the invoices read in full (fu_check), from their executions as they are now. */
+async function refreshState(trx: Trx, orgId: string, date: string, probe: boolean): Promise<void> {
+  // NOTE: as in the due-steps query: few invoices probe the executions' index, many hash them once.
+  // A step dated after the run date counts without looking (it may have an execution under an
+  // earlier workflow or due date, which only makes the state read the invoice sooner than needed).
+  const join = probe ? sql`` : sql`LEFT JOIN followup_execution e ON e.org_id = ${orgId} AND e.invoice_id = g.invoice_id AND e.step_key = s.step_key`;
+  const notExecuted = probe
+    ? sql`NOT (SELECT EXISTS (SELECT 1 FROM followup_execution e WHERE e.org_id = ${orgId} AND e.invoice_id = g.invoice_id AND e.step_key = s.step_key LIMIT 1) OFFSET 0)`
+    : sql`e.invoice_id IS NULL`;
+  await sql`
+    INSERT INTO followup_state (org_id, invoice_id, workflow_id, issue_date, due_date, open_amount, debtor_kind, next_date)
+    SELECT ${orgId}, f.invoice_id, f.workflow_id, f.issue_date, f.due_date, f.open_amount, f.debtor_kind, n.next_date
+    FROM fu_check f
+    LEFT JOIN (
+      SELECT g.invoice_id, min(r.first) AS next_date
+      FROM fu_check g
+      JOIN fu_step s ON s.segment_id = g.segment_id
+      CROSS JOIN LATERAL (SELECT (CASE s.anchor WHEN 'due_date' THEN g.due_date ELSE g.issue_date END) + s.offset_days AS first) r
+      ${join}
+      WHERE s.repeat_days IS NOT NULL
+        OR ((s.min_open IS NULL OR g.open_amount >= s.min_open) AND (s.debtor_kind IS NULL OR g.debtor_kind = s.debtor_kind)
+          AND CASE WHEN r.first > ${date}::date THEN true ELSE ${notExecuted} END)
+      GROUP BY g.invoice_id
+    ) n ON n.invoice_id = f.invoice_id
+    ORDER BY f.invoice_id
+    ON CONFLICT (org_id, invoice_id) DO UPDATE SET workflow_id = excluded.workflow_id, issue_date = excluded.issue_date, due_date = excluded.due_date,
+      open_amount = excluded.open_amount, debtor_kind = excluded.debtor_kind, next_date = excluded.next_date, updated_at = now()
+  `.execute(trx);
 }
 
 type Row = Record<string, string | bigint | string[] | null>;
