@@ -5,19 +5,15 @@
 
 import { generateBetalingskenmerk, generateOgm, generateRf, formatOgm } from '../../src/core/references.ts';
 import type { RenderInput } from '../../src/modules/messaging/render.ts';
+import { mulberry32 as uint32Generator } from '../../src/core/prng.ts';
 
 export const LANGUAGES = ['nl', 'fr', 'en', 'de'] as const;
 export const TONES = ['friendly', 'neutral', 'firm'] as const;
 
+/** Uniform in [0, 1), from the shared seeded generator. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = uint32Generator(seed);
+  return () => next() / 4294967296;
 }
 
 const ORGANISATIONS: RenderInput['organisation'][] = [
