@@ -1,10 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startSmtpSink, type SmtpSink } from '../support/smtp.ts';
 import { csv, makeOrg } from '../support/fixtures.ts';
 import { inOrg } from '../../src/db/database.ts';
 import { buildApp } from '../../src/http/app.ts';
@@ -26,7 +25,7 @@ let other: Organisation;
 let admin: string;
 let controller: string;
 let otherAdmin: string;
-let server: SMTPServer;
+let sink: SmtpSink;
 let port: number;
 const received: ParsedMail[] = [];
 
@@ -38,21 +37,12 @@ before(async () => {
   controller = (await inOrg(tdb.db, org.org_id, (trx) => createApiKey(trx, org.org_id, { name: 'cc', role: 'controller' }))).secret;
   otherAdmin = (await inOrg(tdb.db, other.org_id, (trx) => createApiKey(trx, other.org_id, { name: 'ops', role: 'admin' }))).secret;
   app = await buildApp({ handle: tdb, now: () => new Date('2026-11-22T10:00:00Z') });
-  server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        received.push(mail);
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  sink = await startSmtpSink(received);
+  port = sink.port;
 });
 after(async () => {
   await app.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await sink.close();
   await tdb.close();
 });
 

@@ -1,9 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startSmtpSink, type SmtpSink } from '../support/smtp.ts';
 import { csv, makeOrg } from '../support/fixtures.ts';
 import { inOrg } from '../../src/db/database.ts';
 import type { Organisation } from '../../src/db/schema.ts';
@@ -21,7 +20,7 @@ const HEADER = 'invoice_number,debtor_number,debtor_name,debtor_type,country,ema
 
 let tdb: TestDatabase;
 let runner: JobRunner;
-let server: SMTPServer;
+let sink: SmtpSink | undefined;
 let smtpUrl: string;
 const received: ParsedMail[] = [];
 let withSmtp: Organisation;
@@ -43,17 +42,8 @@ async function withQueuedReminder(number: string): Promise<Organisation> {
 before(async () => {
   delete process.env.ARFLOW_SMTP_URL; // the organisation's own setting is what this test uses
   tdb = await createTestDatabase();
-  server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        received.push(mail);
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  smtpUrl = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}?ignoreTLS=true`;
+  sink = await startSmtpSink(received);
+  smtpUrl = sink.url;
   withSmtp = await withQueuedReminder('O-1');
   await tdb.db.updateTable('organisation').set({ messaging: JSON.stringify({ smtp_url: smtpUrl, message_id_domain: 'jobs.arflow.test' }) }).where('org_id', '=', withSmtp.org_id).execute();
   withoutSmtp = await withQueuedReminder('O-2');
@@ -65,7 +55,7 @@ before(async () => {
 after(async () => {
   await runner?.stop();
   await tdb?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await sink?.close();
   if (savedSmtpUrl !== undefined) process.env.ARFLOW_SMTP_URL = savedSmtpUrl;
 });
 

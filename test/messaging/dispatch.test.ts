@@ -1,9 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
+import type { ParsedMail } from 'mailparser';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startSmtpSink, type SmtpSink } from '../support/smtp.ts';
 import { csv, makeOrg } from '../support/fixtures.ts';
 import { inOrg } from '../../src/db/database.ts';
 import type { Organisation } from '../../src/db/schema.ts';
@@ -15,31 +14,18 @@ import { DEFAULT_SEND_CONCURRENCY, smtpTransport, type EmailTransport } from '..
 // A real SMTP server in the test: what arrives is parsed and asserted.
 
 let tdb: TestDatabase;
-let server: SMTPServer;
+let sink: SmtpSink;
 let port: number;
 const received: ParsedMail[] = [];
 let connections = 0;
 
 before(async () => {
   tdb = await createTestDatabase();
-  server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onConnect(_session, callback) {
-      connections++;
-      callback();
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        received.push(mail);
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  sink = await startSmtpSink(received, { onConnect: () => connections++ });
+  port = sink.port;
 });
 after(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await sink.close();
   await tdb.close();
 });
 
