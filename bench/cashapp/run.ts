@@ -20,31 +20,11 @@ import { createOrganisation } from '../../src/modules/organisations/organisation
 import { importInvoiceFile } from '../../src/modules/invoices/invoice-import.ts';
 import { importStatementFile, parseStatementFile } from '../../src/modules/cashapp/statement-import.ts';
 import { BENCH_TODAY, CASE_TYPES, ORG_IBAN, ORG_NAME, camt053Chunks, formatCents, generateOrganisation, generateTransactions, invoiceCsvChunks, type BenchTransaction } from './generate.ts';
+import { adminQuery, table, withDatabase } from '../support.ts';
 
 const now = (): number => performance.now();
 const sec = (ms: number): string => (ms / 1000).toFixed(2);
 const pct = (part: number, whole: number): string => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(2)}%`);
-
-function table(rows: string[][], rightAligned: number[] = []): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, c) => (rightAligned.includes(c) ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd()).join('\n');
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Scoring against the truth

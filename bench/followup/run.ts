@@ -20,6 +20,7 @@ import type { DatabaseHandle, Db } from '../../src/db/database.ts';
 import type { Organisation } from '../../src/db/schema.ts';
 import type { RunResult } from '../../src/modules/followup/daily-run.ts';
 import { loadFollowupData, SEGMENT_MIX, type LoaderSubject } from './data.ts';
+import { adminQuery, table, withDatabase } from '../support.ts';
 
 type DatabaseModule = typeof import('../../src/db/database.ts');
 type OrganisationModule = typeof import('../../src/modules/organisations/organisation-service.ts');
@@ -52,29 +53,6 @@ const ORG = { slug: 'bench', name: 'Bench Groothandel B.V.', country: 'NL', iban
 const now = (): number => performance.now();
 const sec = (ms: number): string => (ms / 1000).toFixed(2);
 const int = (n: number | bigint): string => n.toLocaleString('en-US');
-
-function table(rows: string[][], rightAligned: number[] = []): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows
-    .map((r) => r.map((cell, c) => (rightAligned.includes(c) ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd())
-    .join('\n');
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(url: string, text: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Per-phase timing of the daily run, without touching src/: every query a pg.Client sends is timed

@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import type { InvoiceImportSummary } from '../../src/modules/invoices/invoice-import.ts';
 import { generateInvoiceCsvChunks } from './generate.ts';
+import { adminQuery, table, withDatabase } from '../support.ts';
 
 type DatabaseModule = typeof import('../../src/db/database.ts');
 type OrganisationModule = typeof import('../../src/modules/organisations/organisation-service.ts');
@@ -48,29 +49,6 @@ const now = (): number => performance.now();
 const sec = (ms: number): string => (ms / 1000).toFixed(2);
 const mb = (kb: number): string => `${Math.round(kb / 1024)} MB`;
 const perSecond = (rows: number, ms: number): string => Math.round(rows / (ms / 1000)).toLocaleString('en-US');
-
-function table(rows: string[][], rightAligned: number[] = []): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows
-    .map((r) => r.map((cell, c) => (rightAligned.includes(c) ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd())
-    .join('\n');
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(url: string, text: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 async function writeCsv(path: string, rows: number, seed: number): Promise<number> {
   const out = createWriteStream(path);

@@ -32,6 +32,7 @@ import type { EmailTransport } from '../../src/modules/messaging/transport.ts';
 import { loadOutbox } from './data.ts';
 import { reminderInputs } from './inputs.ts';
 import type { SinkReport } from './sink.ts';
+import { adminQuery, table, withDatabase } from '../support.ts';
 
 type DatabaseModule = typeof import('../../src/db/database.ts');
 type OrganisationModule = typeof import('../../src/modules/organisations/organisation-service.ts');
@@ -75,29 +76,6 @@ const sec = (ms: number): string => (ms / 1000).toFixed(2);
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const perSecond = (n: number, ms: number): string => int(n / (ms / 1000));
 const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
-
-function table(rows: string[][], rightAligned: number[] = []): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows
-    .map((r) => r.map((cell, c) => (rightAligned.includes(c) ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd())
-    .join('\n');
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(url: string, text: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // 1. Rendering
