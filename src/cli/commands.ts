@@ -245,7 +245,7 @@ export async function executeCommand(ctx: CommandContext): Promise<number> {
         if (ctx.signal?.aborted) break;
         const { transports, description, close } = transportsFor(org, ctx.env ?? process.env);
         try {
-          const s = await dispatchOutbox(ctx.handle.db, org, { ...transports, signal: ctx.signal });
+          const s = await dispatchOutbox(ctx.handle.db, org, { ...transports, signal: ctx.signal, publicUrl: (ctx.env ?? process.env).ARFLOW_PUBLIC_URL });
           const held = await heldForTransport(ctx.handle.db, org, transports);
           results.push({ organisation: org.slug, smtp: description.email, transports: description, ...s, held });
         } finally {
